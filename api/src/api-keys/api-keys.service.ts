@@ -1,0 +1,41 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { toObjectId } from '../common/pagination';
+import { generateApiKey, hashApiKey } from './api-key-secret';
+import { ApiKeysRepository } from './api-keys.repository';
+import type { ApiKeySummaryDto, CreatedApiKeyDto } from './dto/api-key.dto';
+import type { ApiKey } from './schemas/api-key.schema';
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly repository: ApiKeysRepository) {}
+
+  async create(name: string, createdBy: string): Promise<CreatedApiKeyDto> {
+    const secret = generateApiKey();
+    const stored = await this.repository.create({
+      name,
+      prefix: secret.prefix,
+      hash: secret.hash,
+      createdBy: new Types.ObjectId(createdBy),
+    });
+    return { id: stored._id.toHexString(), name: stored.name, key: secret.key };
+  }
+
+  async list(): Promise<ApiKeySummaryDto[]> {
+    return (await this.repository.listActive()).map((key) => ({
+      id: key._id.toHexString(),
+      name: key.name,
+      prefix: key.prefix,
+      createdAt: key.createdAt.toISOString(),
+    }));
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!(await this.repository.revoke(toObjectId(id)))) throw new NotFoundException('API key not found');
+  }
+
+  /** The active key matching what a request presented, or null. */
+  authenticate(presented: string): Promise<ApiKey | null> {
+    return this.repository.findActiveByHash(hashApiKey(presented));
+  }
+}

@@ -1,0 +1,45 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators';
+import { hasAnyRole, type Principal, type Role } from '../common/roles';
+import { toPrincipal, UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+
+/**
+ * Every HTTP route needs a valid bearer token unless marked @Public(); the user is loaded on
+ * each request so a role change or a removed account takes effect at once. Then @Roles().
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true; // the gateway authenticates at the handshake
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const principal = await this.authenticate(request.headers.authorization);
+    request.principal = principal;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles?.length && !hasAnyRole(principal, roles)) {
+      throw new ForbiddenException(`This needs one of the roles: ${roles.join(', ')}`);
+    }
+    return true;
+  }
+
+  /** Resolves a bearer token to the user it names; used by HTTP routes and the socket handshake. */
+  async authenticate(header: string | undefined): Promise<Principal> {
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const claims = token ? this.auth.verify(token) : null;
+    const user = claims ? await this.users.findForToken(claims.sub) : null;
+    if (!user) throw new UnauthorizedException('Sign in first');
+    return toPrincipal(user);
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import * as argon2 from 'argon2';
+import { HubConfig } from '../config/hub-config';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersRepository } from '../users/users.repository';
+import { toUserDto } from '../users/users.service';
+import type { LoginDto, RegisterDto, SessionDto } from './dto/auth.dto';
+
+export interface TokenClaims {
+  sub: string;
+}
+
+@Injectable()
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AuthService.name);
+  /** Verified against when the email is unknown, so both failures take the same time. */
+  private dummyHash: Promise<string> = argon2.hash('not-a-real-password');
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly jwt: JwtService,
+    private readonly config: HubConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { HUB_ADMIN_EMAIL: email, HUB_ADMIN_PASSWORD: password } = this.config;
+    if (!email || !password || (await this.users.anyAdminExists())) return;
+    await this.createStaff(email, password, 'Program admin', ['admin']);
+    this.logger.log(`Created the first admin, ${email}`);
+  }
+
+  async register(input: RegisterDto): Promise<SessionDto> {
+    const target = await this.organizations.resolveInviteCode(input.inviteCode);
+    if (!target) throw new BadRequestException('inviteCode is not valid');
+    if (await this.users.findByEmail(input.email)) throw new ConflictException('This email is already registered');
+    const user = await this.users.create({
+      email: input.email,
+      passwordHash: await argon2.hash(input.password),
+      displayName: input.displayName.trim(),
+      roles: ['member'],
+      organizationId: target.organization._id,
+      teamId: target.team?._id ?? null,
+      referredByCode: input.referralCode?.toUpperCase() ?? null,
+    });
+    return this.session(user);
+  }
+
+  async login(input: LoginDto): Promise<SessionDto> {
+    const user = await this.users.findByEmail(input.email);
+    const valid = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), input.password);
+    if (!user || !valid) throw new UnauthorizedException('Wrong email or password');
+    return this.session(user);
+  }
+
+  verify(token: string): TokenClaims | null {
+    try {
+      return this.jwt.verify<TokenClaims>(token);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Creates a staff account (or returns the existing one); used by the admin bootstrap and demo data. */
+  async createStaff(email: string, password: string, displayName: string, roles: ('admin' | 'manager' | 'product')[]) {
+    const existing = await this.users.findByEmail(email);
+    if (existing) return existing;
+    return this.users.create({
+      email,
+      passwordHash: await argon2.hash(password),
+      displayName,
+      roles,
+      organizationId: null,
+      teamId: null,
+    });
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return argon2.hash(password);
+  }
+
+  private session(user: Parameters<typeof toUserDto>[0]): SessionDto {
+    const ttl = this.config.JWT_TTL_SECONDS;
+    const accessToken = this.jwt.sign({ sub: user._id.toHexString() } satisfies TokenClaims, { expiresIn: ttl });
+    return { accessToken, expiresAt: new Date(Date.now() + ttl * 1000).toISOString(), user: toUserDto(user) };
+  }
+}

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from '../app.factory';
+import { loadConfig, REPO_ROOT } from '../config/hub-config';
+import { findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
+import { installFerretDb } from '../database/ferretdb-installer';
+import { DemoDataService } from '../demo/demo-data.service';
+import { resolveDatabase } from '../main';
+import { buildOpenApiDocument, serializeOpenApi } from '../openapi';
+
+const OPENAPI_PATH = join(REPO_ROOT, 'api', 'openapi.json');
+const TOOLS_DIR = join(REPO_ROOT, '.tools');
+
+const commands: Record<string, { help: string; run: (args: string[]) => Promise<number> }> = {
+  openapi: {
+    help: 'openapi [--check]   write api/openapi.json, or fail when the committed one is stale',
+    run: async (args) => {
+      const config = loadConfig({ ...process.env, LOG_LEVEL: 'error' });
+      const app = await createApp(config, 'mongodb://127.0.0.1:1/preview', { preview: true });
+      const text = serializeOpenApi(buildOpenApiDocument(app));
+      if (!args.includes('--check')) {
+        writeFileSync(OPENAPI_PATH, text);
+        console.log(`Wrote ${OPENAPI_PATH}`);
+        return 0;
+      }
+      const committed = existsSync(OPENAPI_PATH) ? readFileSync(OPENAPI_PATH, 'utf8') : '';
+      if (committed === text) {
+        console.log('api/openapi.json is up to date');
+        return 0;
+      }
+      console.error('api/openapi.json is stale: run `npm run cli -w api -- openapi` and commit the result');
+      return 1;
+    },
+  },
+  seed: {
+    help: 'seed                load content and the demo program (idempotent)',
+    run: async () => {
+      const config = loadConfig(process.env);
+      const { uri, embedded } = await resolveDatabase(config);
+      const app = await createApp(config, uri);
+      await app.init();
+      await app.get(DemoDataService).load();
+      await app.close();
+      await embedded?.stop();
+      return 0;
+    },
+  },
+  'db:install': {
+    help: 'db:install          install FerretDB into .tools/ unless mongod or ferretdb is available',
+    run: async () => {
+      if (findOnPath('mongod') || findOnPath('ferretdb') || existsSync(join(TOOLS_DIR, 'bin', 'ferretdb'))) {
+        console.log('A database server is already available.');
+        return 0;
+      }
+      await installFerretDb(TOOLS_DIR, console.log);
+      return 0;
+    },
+  },
+  'db:start': {
+    help: 'db:start [dir]      run the embedded database in the foreground and print its URI',
+    run: async (args) => {
+      const db = await startEmbeddedDatabase({ dataDir: args[0] ?? './data', toolsDir: TOOLS_DIR, log: console.log });
+      console.log(db.uri);
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      await db.stop();
+      return 0;
+    },
+  },
+};
+
+async function run(): Promise<number> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.log(['Usage: node api/dist/cli/main.js <command>', ...Object.values(commands).map((c) => `  ${c.help}`)].join('\n'));
+    return name ? 2 : 0;
+  }
+  return command.run(args);
+}
+
+run().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,38 @@
+import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Types } from 'mongoose';
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{24}$/, { message: 'cursor must be a nextCursor returned by this list' })
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cursor pagination over `_id` descending (newest first): fetch `limit + 1` and split. */
+export function toPage<T extends { _id: Types.ObjectId }, R>(rows: T[], limit: number, map: (row: T) => R): Page<R> {
+  const hasMore = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1]._id.toHexString() : null };
+}
+
+export function toObjectId(id: string, what = 'id'): Types.ObjectId {
+  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new BadRequestException(`${what} is not valid`);
+  return new Types.ObjectId(id);
+}

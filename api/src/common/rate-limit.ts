@@ -1,0 +1,63 @@
+import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { HubConfig } from '../config/hub-config';
+import type { Principal } from './roles';
+
+export const RATE_LIMIT_KEY = 'hub:rate-limit';
+export type RateLimitBucket = 'login' | 'register';
+
+/** Puts a route in its own, stricter rate-limit bucket. */
+export const RateLimit = (bucket: RateLimitBucket) => SetMetadata(RATE_LIMIT_KEY, bucket);
+
+interface TrackedRequest {
+  ip: string;
+  method: string;
+  body?: { email?: unknown };
+  principal?: Principal;
+}
+
+const MINUTE = 60_000;
+const READ_METHODS = ['GET', 'HEAD', 'OPTIONS'];
+const bucketOf = (context: ExecutionContext) =>
+  Reflect.getMetadata(RATE_LIMIT_KEY, context.getHandler()) as RateLimitBucket | undefined;
+const requestOf = (context: ExecutionContext) => context.switchToHttp().getRequest<TrackedRequest>();
+
+/**
+ * Logins per address and email (guessing one account's password), registrations per address,
+ * and writes per signed-in user. Reads are not limited.
+ */
+export function rateLimits(config: HubConfig): ThrottlerModuleOptions {
+  return {
+    throttlers: [
+      {
+        name: 'login',
+        ttl: MINUTE,
+        limit: config.LOGIN_RATE_LIMIT,
+        skipIf: (context) => bucketOf(context) !== 'login',
+        getTracker: (request: Record<string, unknown>) => {
+          const { ip, body } = request as unknown as TrackedRequest;
+          return `${ip}|${typeof body?.email === 'string' ? body.email.toLowerCase() : ''}`;
+        },
+      },
+      {
+        name: 'register',
+        ttl: MINUTE,
+        limit: config.REGISTER_RATE_LIMIT,
+        skipIf: (context) => bucketOf(context) !== 'register',
+      },
+      {
+        name: 'write',
+        ttl: MINUTE,
+        limit: config.WRITE_RATE_LIMIT,
+        skipIf: (context) =>
+          context.getType() !== 'http' ||
+          bucketOf(context) !== undefined ||
+          READ_METHODS.includes(requestOf(context).method),
+        getTracker: (request: Record<string, unknown>) => {
+          const { ip, principal } = request as unknown as TrackedRequest;
+          return principal?.id ?? ip;
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,19 @@
+export const ROLES = ['member', 'manager', 'product', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES: readonly Role[] = ['manager', 'product', 'admin'];
+
+/** Who is calling: resolved once per request by the auth guard. */
+export interface Principal {
+  id: string;
+  roles: Role[];
+  organizationId: string | null;
+  teamId: string | null;
+}
+
+export function hasAnyRole(principal: Pick<Principal, 'roles'>, allowed: readonly Role[]): boolean {
+  return principal.roles.includes('admin') || principal.roles.some((role) => allowed.includes(role));
+}
+
+export function isStaff(principal: Pick<Principal, 'roles'>): boolean {
+  return hasAnyRole(principal, STAFF_ROLES);
+}

@@ -1,0 +1,125 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { IsIanaZone } from '../common/validators';
+import { join, resolve } from 'node:path';
+
+/** api/src/config or api/dist/config → the repository root. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+/**
+ * Every setting the hub reads from the environment. Validated once at start-up so that a bad
+ * value stops the process with one clear line instead of failing later on a request.
+ */
+export class HubConfig {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+  MONGODB_URI?: string;
+
+  @IsString()
+  @MinLength(1)
+  HUB_DATA_DIR = './data';
+
+  /** When unset the embedded launcher keeps a random secret in HUB_DATA_DIR (see resolveJwtSecret). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(60 * 60 * 24 * 30)
+  JWT_TTL_SECONDS = 60 * 60 * 12;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'HUB_ADMIN_EMAIL must be an email address' })
+  HUB_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'HUB_ADMIN_PASSWORD must be at least 10 characters' })
+  @MaxLength(200)
+  HUB_ADMIN_PASSWORD?: string;
+
+  /** Load the demo organization, teams, people and history on start (idempotent). */
+  @Transform(toBool)
+  @IsBoolean()
+  HUB_DEMO = false;
+
+  @IsString()
+  @MinLength(1)
+  HUB_CONTENT_DIR = join(REPO_ROOT, 'content');
+
+  /** The built SvelteKit client; served at / when it exists. */
+  @IsString()
+  HUB_CLIENT_DIR = join(REPO_ROOT, 'client', 'build');
+
+  @IsIanaZone()
+  PROGRAM_TIMEZONE = 'UTC';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REGISTER_RATE_LIMIT = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  WRITE_RATE_LIMIT = 600;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+const KNOWN_KEYS = Object.keys(new HubConfig());
+
+/** Reads the hub's settings from `env`; throws ConfigError with a one-line reason on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> = {}): HubConfig {
+  const picked: Record<string, unknown> = { ...defaults };
+  for (const key of [...KNOWN_KEYS, 'MONGODB_URI', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD']) {
+    if (env[key] !== undefined && env[key] !== '') picked[key] = env[key];
+  }
+  const config = plainToInstance(HubConfig, picked);
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) {
+    const reasons = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+    throw new ConfigError(`Invalid configuration: ${reasons.join('; ')}`);
+  }
+  if (Boolean(config.HUB_ADMIN_EMAIL) !== Boolean(config.HUB_ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration: HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD must be set together');
+  }
+  return config;
+}

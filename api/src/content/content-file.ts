@@ -1,0 +1,21 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { load } from 'js-yaml';
+import { readFileSync } from 'node:fs';
+import { flattenValidationErrors } from '../common/validation';
+
+export class ContentError extends Error {}
+
+/** Reads a YAML file from content/ and validates it against its DTO; the message names the file. */
+export function loadContentFile<T extends object>(path: string, dto: new () => T): T {
+  let raw: unknown;
+  try {
+    raw = load(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ContentError(`${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const value = plainToInstance(dto, raw);
+  const errors = validateSync(value as object, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw new ContentError(`${path}: ${flattenValidationErrors(errors).join('; ')}`);
+  return value;
+}

@@ -1,0 +1,171 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { AddressInfo, connect, createServer } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import { installFerretDb } from './ferretdb-installer';
+
+export type EmbeddedEngine = 'mongod' | 'ferretdb';
+
+export interface EmbeddedDatabase {
+  /** Connection string without a database name; append `/<db>`. */
+  uri: string;
+  engine: EmbeddedEngine;
+  /** False when another process already served this data directory and we only reused it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  dataDir: string;
+  toolsDir: string;
+  log?: (line: string) => void;
+}
+
+interface PidFile {
+  pid: number;
+  port: number;
+  engine: EmbeddedEngine;
+}
+
+/** Finds an executable on the PATH, like `which`. */
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The command line for each engine; kept pure so a unit spec can check it. */
+export function engineArgs(engine: EmbeddedEngine, dataDir: string, port: number): string[] {
+  if (engine === 'mongod') {
+    return ['--dbpath', join(dataDir, 'mongod'), '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet'];
+  }
+  const dir = join(dataDir, 'ferretdb');
+  return [
+    '--handler=sqlite',
+    `--sqlite-url=file:${dir}/`,
+    `--state-dir=${dir}`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--debug-addr=-', // its metrics listener would clash between two instances on one machine
+    '--telemetry=disable',
+    '--log-level=warn',
+  ];
+}
+
+/**
+ * Starts (or reuses) the database the hub keeps in `dataDir`: a `mongod` from the PATH when
+ * there is one, else FerretDB with its SQLite backend, installed on first use.
+ */
+export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  const pidPath = join(dataDir, 'embedded-db.json');
+  await mkdir(dataDir, { recursive: true });
+
+  const running = readPidFile(pidPath);
+  if (running && isAlive(running.pid) && (await portAnswers(running.port))) {
+    log(`Reusing the ${running.engine} already serving ${dataDir} (pid ${running.pid}).`);
+    return { uri: `mongodb://127.0.0.1:${running.port}`, engine: running.engine, owned: false, stop: async () => {} };
+  }
+
+  const mongod = findOnPath('mongod');
+  const engine: EmbeddedEngine = mongod ? 'mongod' : 'ferretdb';
+  const binary = mongod ?? (await ferretDbBinary(options.toolsDir, log));
+  const port = await freePort();
+  await mkdir(join(dataDir, engine), { recursive: true });
+
+  const child = spawn(binary, engineArgs(engine, dataDir, port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  await waitForPort(port, child, () => output);
+  writeFileSync(pidPath, JSON.stringify({ pid: child.pid!, port, engine } satisfies PidFile));
+  log(`Started ${engine} on 127.0.0.1:${port} with data in ${dataDir}.`);
+
+  return {
+    uri: `mongodb://127.0.0.1:${port}`,
+    engine,
+    owned: true,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await stopChild(child);
+      rmSync(pidPath, { force: true });
+    },
+  };
+}
+
+async function ferretDbBinary(toolsDir: string, log: (line: string) => void): Promise<string> {
+  const onPath = findOnPath('ferretdb');
+  if (onPath) return onPath;
+  const local = join(resolve(toolsDir), 'bin', 'ferretdb');
+  if (existsSync(local)) return local;
+  return installFerretDb(resolve(toolsDir), log);
+}
+
+function readPidFile(path: string): PidFile | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PidFile;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolveAnswer) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveAnswer(true);
+    });
+    socket.once('error', () => resolveAnswer(false));
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The embedded database exited (${child.exitCode}): ${output().trim()}`);
+    if (await portAnswers(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`The embedded database did not listen on port ${port} within 30 s: ${output().trim()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}

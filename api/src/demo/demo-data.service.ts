@@ -1,0 +1,66 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuthService } from '../auth/auth.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersRepository } from '../users/users.repository';
+import { DEMO_MEMBERS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_STAFF } from './demo-data';
+
+/**
+ * Loads the demo program. Idempotent: everything is found by name or email first, and history
+ * goes through the ledger with fixed idempotency keys, so a second run adds nothing.
+ */
+@Injectable()
+export class DemoDataService {
+  private readonly logger = new Logger(DemoDataService.name);
+
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly auth: AuthService,
+    private readonly users: UsersRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  async load(): Promise<void> {
+    const organizationIds = new Map<string, Awaited<ReturnType<OrganizationsService['ensureOrganization']>>>();
+    const teamIds = new Map<string, Awaited<ReturnType<OrganizationsService['ensureTeam']>>>();
+    for (const spec of DEMO_ORGANIZATIONS) {
+      const organization = await this.organizations.ensureOrganization(spec.name, spec.timezone, spec.inviteCode);
+      organizationIds.set(spec.name, organization);
+      for (const team of spec.teams) {
+        teamIds.set(team.name, await this.organizations.ensureTeam(organization._id, team.name, team.inviteCode));
+      }
+    }
+
+    for (const staff of DEMO_STAFF) {
+      await this.auth.createStaff(staff.email, DEMO_PASSWORD, staff.displayName, [...staff.roles]);
+    }
+
+    let recorded = 0;
+    for (const member of DEMO_MEMBERS) {
+      const organization = organizationIds.get(member.organization)!;
+      const user =
+        (await this.users.findByEmail(member.email)) ??
+        (await this.users.create({
+          email: member.email,
+          passwordHash: await this.auth.hashPassword(DEMO_PASSWORD),
+          displayName: member.displayName,
+          roles: ['member'],
+          organizationId: organization._id,
+          teamId: member.team ? teamIds.get(member.team)!._id : null,
+        }));
+      for (const [index, item] of member.history.entries()) {
+        const result = await this.ledger.record({
+          userId: user._id,
+          organizationId: organization._id,
+          amount: item.amount,
+          kind: 'earn',
+          reason: item.reason,
+          source: { type: 'demo', id: null },
+          idempotencyKey: `demo:${member.email}:${index}`,
+        });
+        if (!result.duplicate) recorded++;
+      }
+    }
+    this.logger.log(`Demo data ready (${recorded} new ledger entries)`);
+  }
+}

@@ -1,0 +1,67 @@
+/** The demo program: who exists, with which password, and what they have done. */
+export const DEMO_PASSWORD = 'demo-pass-2026';
+
+export const DEMO_ORGANIZATIONS = [
+  {
+    name: 'Northwind Installers',
+    timezone: 'Europe/Stockholm',
+    inviteCode: 'NORTHWIND',
+    teams: [
+      { name: 'North crew', inviteCode: 'NORTHCREW' },
+      { name: 'South crew', inviteCode: 'SOUTHCREW' },
+    ],
+  },
+  { name: 'Contoso Distribution', timezone: 'America/Chicago', inviteCode: 'CONTOSO', teams: [] },
+] as const;
+
+export const DEMO_STAFF = [
+  { email: 'admin@hub.demo', displayName: 'Program admin', roles: ['admin'] },
+  { email: 'manager@hub.demo', displayName: 'Maja the community manager', roles: ['manager'] },
+  { email: 'product@hub.demo', displayName: 'Pelle from product', roles: ['product'] },
+] as const;
+
+/** Members with a little history, so the dashboard and statements are not empty. */
+export const DEMO_MEMBERS = [
+  {
+    email: 'ana@northwind.demo',
+    displayName: 'Ana Lind',
+    organization: 'Northwind Installers',
+    team: 'North crew',
+    history: [
+      { amount: 120, reason: 'Completed the course “Heat pumps 101”' },
+      { amount: 40, reason: 'Answered the installer survey' },
+      { amount: 300, reason: 'Sell and earn: 3 heat pumps' },
+    ],
+  },
+  {
+    email: 'bo@northwind.demo',
+    displayName: 'Bo Ek',
+    organization: 'Northwind Installers',
+    team: 'North crew',
+    history: [
+      { amount: 80, reason: 'Attended the spring club event' },
+      { amount: 1200, reason: 'Sell and earn: commercial boiler' },
+    ],
+  },
+  {
+    email: 'chen@northwind.demo',
+    displayName: 'Chen Wu',
+    organization: 'Northwind Installers',
+    team: 'South crew',
+    history: [{ amount: 60, reason: 'Completed 3 lessons this week' }],
+  },
+  {
+    email: 'dana@northwind.demo',
+    displayName: 'Dana Berg',
+    organization: 'Northwind Installers',
+    team: 'South crew',
+    history: [],
+  },
+  {
+    email: 'ella@contoso.demo',
+    displayName: 'Ella Moore',
+    organization: 'Contoso Distribution',
+    team: null,
+    history: [{ amount: 200, reason: 'Renewed the distribution contract' }],
+  },
+] as const;

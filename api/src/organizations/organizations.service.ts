@@ -1,0 +1,109 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { Page, toObjectId, toPage } from '../common/pagination';
+import { isStaff, type Principal } from '../common/roles';
+import type { OrganizationDto, TeamDto } from './dto/organization.dto';
+import { generateInviteCode, normalizeInviteCode } from './invite-code';
+import { OrganizationsRepository } from './organizations.repository';
+import type { Organization } from './schemas/organization.schema';
+import type { Team } from './schemas/team.schema';
+
+export const toOrganizationDto = (org: Organization): OrganizationDto => ({
+  id: org._id.toHexString(),
+  name: org.name,
+  timezone: org.timezone,
+  inviteCode: org.inviteCode,
+});
+
+export const toTeamDto = (team: Team): TeamDto => ({
+  id: team._id.toHexString(),
+  name: team.name,
+  organizationId: team.organizationId.toHexString(),
+  inviteCode: team.inviteCode,
+});
+
+/** Where a registration with an invite code lands. */
+export interface InviteTarget {
+  organization: Organization;
+  team: Team | null;
+}
+
+@Injectable()
+export class OrganizationsService {
+  constructor(private readonly repository: OrganizationsRepository) {}
+
+  async create(name: string, timezone: string, inviteCode = generateInviteCode()): Promise<OrganizationDto> {
+    return toOrganizationDto(await this.repository.createOrganization({ name, timezone, inviteCode }));
+  }
+
+  /**
+   * The organization if the caller may see it. Staff see every organization; a member only its
+   * own, and anything else is answered as if it did not exist.
+   */
+  async getVisible(caller: Principal, id: string): Promise<Organization> {
+    const organizationId = toObjectId(id, 'organization id');
+    if (!isStaff(caller) && caller.organizationId !== organizationId.toHexString()) {
+      throw new NotFoundException('Organization not found');
+    }
+    const organization = await this.repository.findOrganization(organizationId);
+    if (!organization) throw new NotFoundException('Organization not found');
+    return organization;
+  }
+
+  async list(caller: Principal, limit: number, cursor?: string): Promise<Page<OrganizationDto>> {
+    const only = isStaff(caller) ? undefined : caller.organizationId;
+    if (!isStaff(caller) && !only) return { items: [], nextCursor: null };
+    const rows = await this.repository.listOrganizations(
+      limit + 1,
+      cursor ? toObjectId(cursor, 'cursor') : undefined,
+      only ? new Types.ObjectId(only) : undefined,
+    );
+    return toPage(rows, limit, toOrganizationDto);
+  }
+
+  async rotateInviteCode(caller: Principal, id: string): Promise<OrganizationDto> {
+    const organization = await this.getVisible(caller, id);
+    const updated = await this.repository.setOrganizationInviteCode(organization._id, generateInviteCode());
+    return toOrganizationDto(updated!);
+  }
+
+  async createTeam(caller: Principal, organizationId: string, name: string, inviteCode = generateInviteCode()) {
+    const organization = await this.getVisible(caller, organizationId);
+    return toTeamDto(await this.repository.createTeam({ organizationId: organization._id, name, inviteCode }));
+  }
+
+  async listTeams(caller: Principal, organizationId: string): Promise<TeamDto[]> {
+    const organization = await this.getVisible(caller, organizationId);
+    return (await this.repository.listTeams(organization._id)).map(toTeamDto);
+  }
+
+  /** Resolves an organization's or a team's invite code. */
+  async resolveInviteCode(code: string): Promise<InviteTarget | null> {
+    const normalized = normalizeInviteCode(code);
+    const organization = await this.repository.findOrganizationByInviteCode(normalized);
+    if (organization) return { organization, team: null };
+    const team = await this.repository.findTeamByInviteCode(normalized);
+    if (!team) return null;
+    const teamOrganization = await this.repository.findOrganization(team.organizationId);
+    return teamOrganization ? { organization: teamOrganization, team } : null;
+  }
+
+  findTimezone(organizationId: Types.ObjectId): Promise<Organization | null> {
+    return this.repository.findOrganization(organizationId);
+  }
+
+  /** Idempotent creation by name, for content and demo loading. */
+  async ensureOrganization(name: string, timezone: string, inviteCode: string): Promise<Organization> {
+    return (
+      (await this.repository.findOrganizationByName(name)) ??
+      (await this.repository.createOrganization({ name, timezone, inviteCode }))
+    );
+  }
+
+  async ensureTeam(organizationId: Types.ObjectId, name: string, inviteCode: string): Promise<Team> {
+    return (
+      (await this.repository.findTeamByName(organizationId, name)) ??
+      (await this.repository.createTeam({ organizationId, name, inviteCode }))
+    );
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import type { Role } from '../common/roles';
+import { User } from './schemas/user.schema';
+
+export type UserRecord = User;
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  displayName: string;
+  roles: Role[];
+  organizationId: Types.ObjectId | null;
+  teamId: Types.ObjectId | null;
+  referredByCode?: string | null;
+}
+
+export type ProfileChanges = Partial<Pick<User, 'displayName' | 'locale' | 'timezone' | 'leaderboardOptIn'>>;
+
+/** The only place that touches the users collection. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+
+  async create(user: NewUser): Promise<UserRecord> {
+    const created = await this.users.create(user);
+    return created.toObject();
+  }
+
+  findById(id: Types.ObjectId): Promise<UserRecord | null> {
+    return this.users.findById(id).lean<UserRecord>().exec();
+  }
+
+  findByEmail(email: string): Promise<UserRecord | null> {
+    return this.users.findOne({ email: email.toLowerCase() }).lean<UserRecord>().exec();
+  }
+
+  async anyAdminExists(): Promise<boolean> {
+    return (await this.users.exists({ roles: 'admin' })) !== null;
+  }
+
+  updateProfile(id: Types.ObjectId, changes: ProfileChanges): Promise<UserRecord | null> {
+    return this.users.findByIdAndUpdate(id, { $set: changes }, { returnDocument: 'after' }).lean<UserRecord>().exec();
+  }
+
+  setRoles(id: Types.ObjectId, roles: Role[]): Promise<UserRecord | null> {
+    return this.users.findByIdAndUpdate(id, { $set: { roles } }, { returnDocument: 'after' }).lean<UserRecord>().exec();
+  }
+
+  /** One organization's people, newest first; `after` is the last `_id` of the previous page. */
+  listByOrganization(organizationId: Types.ObjectId, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
+    const filter = after ? { organizationId, _id: { $lt: after } } : { organizationId };
+    return this.users
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(limit)
+      .select({ passwordHash: 0 })
+      .lean<UserRecord[]>()
+      .exec();
+  }
+}

@@ -1,0 +1,78 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { Page, toObjectId, toPage } from '../common/pagination';
+import { isStaff, type Principal, type Role } from '../common/roles';
+import type { MemberSummaryDto, UpdateMeDto, UserDto } from './dto/user.dto';
+import { UserRecord, UsersRepository } from './users.repository';
+
+export function toUserDto(user: UserRecord): UserDto {
+  return {
+    id: user._id.toHexString(),
+    email: user.email,
+    displayName: user.displayName,
+    roles: user.roles,
+    organizationId: user.organizationId?.toHexString() ?? null,
+    teamId: user.teamId?.toHexString() ?? null,
+    locale: user.locale,
+    timezone: user.timezone,
+    leaderboardOptIn: user.leaderboardOptIn,
+  };
+}
+
+export function toPrincipal(user: UserRecord): Principal {
+  return {
+    id: user._id.toHexString(),
+    roles: user.roles,
+    organizationId: user.organizationId?.toHexString() ?? null,
+    teamId: user.teamId?.toHexString() ?? null,
+  };
+}
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
+  async get(id: string): Promise<UserRecord> {
+    const user = await this.users.findById(toObjectId(id));
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  /** The user a token names, or null when it no longer exists. */
+  findForToken(id: string): Promise<UserRecord | null> {
+    return Types.ObjectId.isValid(id) ? this.users.findById(new Types.ObjectId(id)) : Promise.resolve(null);
+  }
+
+  async updateProfile(principal: Principal, changes: UpdateMeDto): Promise<UserRecord> {
+    const user = await this.users.updateProfile(toObjectId(principal.id), changes);
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  async setRoles(userId: string, roles: Role[]): Promise<UserDto> {
+    const target = await this.get(userId);
+    if (roles.includes('member') && !target.organizationId) {
+      throw new ForbiddenException('A member must belong to an organization');
+    }
+    const user = await this.users.setRoles(target._id, roles);
+    return toUserDto(user!);
+  }
+
+  /** An organization's people; the caller's scope was checked by the organizations service. */
+  async listMembers(
+    caller: Principal,
+    organizationId: Types.ObjectId,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<MemberSummaryDto>> {
+    const rows = await this.users.listByOrganization(organizationId, limit + 1, cursor ? toObjectId(cursor) : undefined);
+    const showEmail = isStaff(caller);
+    return toPage(rows, limit, (user) => ({
+      id: user._id.toHexString(),
+      displayName: user.displayName,
+      teamId: user.teamId?.toHexString() ?? null,
+      roles: user.roles,
+      ...(showEmail ? { email: user.email } : {}),
+    }));
+  }
+}
