@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
@@ -30,6 +30,14 @@ export function toPage<T extends { _id: Types.ObjectId }, R>(rows: T[], limit: n
   const hasMore = rows.length > limit;
   const items = rows.slice(0, limit);
   return { items: items.map(map), nextCursor: hasMore ? items[items.length - 1]._id.toHexString() : null };
+}
+
+/**
+ * `_id` older than the cursor: the query operator is ours, so it is marked trusted and survives
+ * mongoose's sanitizeFilter (which neutralizes operators that arrive in user input).
+ */
+export function olderThan(cursor: Types.ObjectId): Types.ObjectId {
+  return trusted({ $lt: cursor }) as unknown as Types.ObjectId;
 }
 
 export function toObjectId(id: string, what = 'id'): Types.ObjectId {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, trusted, Types } from 'mongoose';
+import { olderThan } from '../common/pagination';
 import { LedgerEntry } from './schemas/ledger-entry.schema';
 import { Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
@@ -32,7 +33,7 @@ export class LedgerRepository {
 
   /** A member's entries, newest first, after the cursor `before`. */
   listForUser(userId: Types.ObjectId, limit: number, before?: Types.ObjectId): Promise<LedgerEntry[]> {
-    const filter = before ? { userId, _id: { $lt: before } } : { userId };
+    const filter = before ? { userId, _id: olderThan(before) } : { userId };
     return this.entries.find(filter).sort({ _id: -1 }).limit(limit).lean<LedgerEntry[]>().exec();
   }
 
@@ -56,7 +57,7 @@ export class LedgerRepository {
   /** Takes `amount` spendable points only if the balance covers them; null when it does not. */
   async debit(userId: Types.ObjectId, amount: number): Promise<WalletBalances | null> {
     const wallet = await this.wallets
-      .findOneAndUpdate({ _id: userId, balance: { $gte: amount } }, { $inc: { balance: -amount } }, { returnDocument: 'after' })
+      .findOneAndUpdate({ _id: userId, balance: trusted({ $gte: amount }) }, { $inc: { balance: -amount } }, { returnDocument: 'after' })
       .lean<Wallet>()
       .exec();
     return wallet ? balancesOf(wallet) : null;

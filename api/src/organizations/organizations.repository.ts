@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { olderThan } from '../common/pagination';
 import { Organization } from './schemas/organization.schema';
 import { Team } from './schemas/team.schema';
 
@@ -28,7 +29,7 @@ export class OrganizationsRepository {
   listOrganizations(limit: number, after?: Types.ObjectId, only?: Types.ObjectId): Promise<Organization[]> {
     const filter: Record<string, unknown> = {};
     if (only) filter._id = only;
-    else if (after) filter._id = { $lt: after };
+    else if (after) filter._id = olderThan(after);
     return this.organizations.find(filter).sort({ _id: -1 }).limit(limit).lean<Organization[]>().exec();
   }
 

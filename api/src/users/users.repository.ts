@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { olderThan } from '../common/pagination';
 import type { Role } from '../common/roles';
 import { User } from './schemas/user.schema';
 
@@ -50,7 +51,7 @@ export class UsersRepository {
 
   /** One organization's people, newest first; `after` is the last `_id` of the previous page. */
   listByOrganization(organizationId: Types.ObjectId, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
-    const filter = after ? { organizationId, _id: { $lt: after } } : { organizationId };
+    const filter = after ? { organizationId, _id: olderThan(after) } : { organizationId };
     return this.users
       .find(filter)
       .sort({ _id: -1 })

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../utils/hub-process';
+import { bearer, closeDb, db, http, loginAdmin, Session } from '../utils/hub';
+
+describe('platform', () => {
+  let admin: Session;
+
+  beforeAll(async () => {
+    admin = await loginAdmin();
+  });
+  afterAll(closeDb);
+
+  it('reports health without auth', async () => {
+    expect((await http().get('/api/health').expect(200)).body).toEqual({ status: 'ok', db: 'up' });
+  });
+
+  it('serves the OpenAPI document it was generated from, and its UI', async () => {
+    const served = (await http().get('/api/docs-json').expect(200)).body;
+    const committed = JSON.parse(readFileSync(join(REPO_ROOT, 'api', 'openapi.json'), 'utf8'));
+    expect(Object.keys(served.paths).sort()).toEqual(Object.keys(committed.paths).sort());
+    for (const path of ['/api/auth/register', '/api/me', '/api/me/ledger', '/api/points/adjustments', '/api/api-keys']) {
+      expect(served.paths).toHaveProperty([path]);
+    }
+    const ui = await http().get('/api/docs').expect(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('lists tiers in ascending order', async () => {
+    const tiers = (await http().get('/api/tiers').set(bearer(admin.token)).expect(200)).body.items;
+    expect(tiers.map((t: { key: string }) => t.key)).toEqual(['member', 'silver', 'gold', 'platinum', 'diamond']);
+  });
+
+  describe('API keys', () => {
+    it('shows a key once, stores only its hash, and revokes it', async () => {
+      const created = await http().post('/api/api-keys').set(bearer(admin.token)).send({ name: 'CRM' }).expect(201);
+      expect(created.body).toEqual({ id: expect.any(String), name: 'CRM', key: expect.stringMatching(/^ehk_/) });
+
+      const listed = await http().get('/api/api-keys').set(bearer(admin.token)).expect(200);
+      const entry = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
+      expect(entry).toEqual({ id: created.body.id, name: 'CRM', prefix: created.body.key.slice(0, 10), createdAt: expect.any(String) });
+      expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+      const stored = await (await db()).collection('api_keys').find({}).toArray();
+      expect(JSON.stringify(stored)).not.toContain(created.body.key);
+
+      await http().delete(`/api/api-keys/${created.body.id}`).set(bearer(admin.token)).expect(204);
+      await http().delete(`/api/api-keys/${created.body.id}`).set(bearer(admin.token)).expect(404);
+      const after = await http().get('/api/api-keys').set(bearer(admin.token)).expect(200);
+      expect(after.body.items.map((k: { id: string }) => k.id)).not.toContain(created.body.id);
+    });
+
+    it('does not let a key act as a user', async () => {
+      const created = await http().post('/api/api-keys').set(bearer(admin.token)).send({ name: 'CRM 2' }).expect(201);
+      await http().get('/api/me').set({ 'X-Api-Key': created.body.key }).expect(401);
+      await http().get('/api/me').set(bearer(created.body.key)).expect(401);
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Db, MongoClient, ObjectId } from 'mongodb';
+import { io, Socket } from 'socket.io-client';
+import request from 'supertest';
+import type { ServerToClientEvents } from '../../api/src/realtime/server-events';
+import { ADMIN } from './global-setup';
+
+export { ADMIN, ObjectId };
+
+export const hubUrl = () => process.env.HUB_E2E_URL!;
+export const http = () => request(hubUrl());
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+export const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+let client: MongoClient | undefined;
+
+/** Direct access to the hub's database, to check what a request did (or did not) change. */
+export async function db(): Promise<Db> {
+  client ??= await new MongoClient(process.env.HUB_E2E_MONGODB_URI!).connect();
+  return client.db();
+}
+
+export async function closeDb(): Promise<void> {
+  await client?.close();
+  client = undefined;
+}
+
+export interface Session {
+  token: string;
+  id: string;
+  email: string;
+}
+
+export async function login(email: string, password: string): Promise<Session> {
+  const response = await http().post('/api/auth/login').send({ email, password }).expect(200);
+  return { token: response.body.accessToken, id: response.body.user.id, email };
+}
+
+export const loginAdmin = () => login(ADMIN.email, ADMIN.password);
+
+export async function createOrganization(admin: Session, name = unique('Org'), timezone = 'Europe/Stockholm') {
+  const response = await http().post('/api/organizations').set(bearer(admin.token)).send({ name, timezone }).expect(201);
+  return response.body as { id: string; name: string; timezone: string; inviteCode: string };
+}
+
+export async function registerMember(inviteCode: string, label = 'member'): Promise<Session> {
+  const email = `${unique(label)}@example.test`;
+  const response = await http()
+    .post('/api/auth/register')
+    .send({ email, password: 'member-password', displayName: `${label} person`, inviteCode })
+    .expect(201);
+  return { token: response.body.accessToken, id: response.body.user.id, email };
+}
+
+/** A user with the given staff roles (made by the admin through the public API). */
+export async function createStaff(admin: Session, inviteCode: string, roles: string[]): Promise<Session> {
+  const user = await registerMember(inviteCode, roles.join('-'));
+  await http().post(`/api/users/${user.id}/roles`).set(bearer(admin.token)).send({ roles }).expect(200);
+  return user;
+}
+
+export type HubSocket = Socket<ServerToClientEvents>;
+
+/** Connects a socket like the client does; resolves once connected, rejects on refusal. */
+export function connectSocket(token?: string): Promise<HubSocket> {
+  return new Promise((resolve, reject) => {
+    const socket: HubSocket = io(hubUrl(), {
+      auth: token === undefined ? {} : { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Resolves with the next `event` payload, or rejects after `ms`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: HubSocket,
+  event: E,
+  ms = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    socket.once(event as 'points.awarded', ((payload: never) => {
+      clearTimeout(timer);
+      resolve(payload);
+    }) as never);
+  });
+}
