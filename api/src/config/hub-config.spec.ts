@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     [{ PROGRAM_TIMEZONE: 'Mars/Olympus' }, /IANA/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ HUB_ADMIN_EMAIL: 'admin@example.com' }, /set together/],
+    [{ HUB_DEMO: 'maybe' }, /HUB_DEMO/],
   ])('refuses %p with a one-line reason', (env, reason) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -19,9 +19,17 @@ import { join, resolve } from 'node:path';
 /** api/src/config or api/dist/config → the repository root. */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+type EnvValue = string | number | boolean | undefined;
+
+const toInt = ({ value }: { value: EnvValue }) => (value === undefined || value === '' ? undefined : Number(value));
+/** 1/true/yes and 0/false/no; anything else stays as written so validation names it. */
+const toBool = ({ value }: { value: EnvValue }) => {
+  if (typeof value !== 'string') return value;
+  const word = value.toLowerCase();
+  if (['1', 'true', 'yes'].includes(word)) return true;
+  if (['0', 'false', 'no'].includes(word)) return false;
+  return value;
+};
 
 /**
  * Every setting the hub reads from the environment. Validated once at start-up so that a bad

@@ -51,7 +51,7 @@ export class LedgerRepository {
       .findOneAndUpdate({ _id: userId }, { $inc: delta }, { upsert: true, returnDocument: 'after' })
       .lean<Wallet>()
       .exec();
-    return balancesOf(wallet!);
+    return balancesOf(wallet);
   }
 
   /** Takes `amount` spendable points only if the balance covers them; null when it does not. */
