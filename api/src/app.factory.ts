@@ -24,7 +24,9 @@ export async function createApp(
   mongoUri: string,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  config.JWT_SECRET = options.preview ? 'preview-only-secret-preview-only-secret' : resolveJwtSecret(config.JWT_SECRET, config.HUB_DATA_DIR);
+  config.JWT_SECRET = options.preview
+    ? 'preview-only-secret-preview-only-secret'
+    : resolveJwtSecret(config.JWT_SECRET, config.HUB_DATA_DIR);
   const adapter = new FastifyAdapter({
     bodyLimit: 256 * 1024,
     genReqId: () => randomUUID(),

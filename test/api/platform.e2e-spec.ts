@@ -19,7 +19,13 @@ describe('platform', () => {
     const served = (await http().get('/api/docs-json').expect(200)).body;
     const committed = JSON.parse(readFileSync(join(REPO_ROOT, 'api', 'openapi.json'), 'utf8'));
     expect(Object.keys(served.paths).sort()).toEqual(Object.keys(committed.paths).sort());
-    for (const path of ['/api/auth/register', '/api/me', '/api/me/ledger', '/api/points/adjustments', '/api/api-keys']) {
+    for (const path of [
+      '/api/auth/register',
+      '/api/me',
+      '/api/me/ledger',
+      '/api/points/adjustments',
+      '/api/api-keys',
+    ]) {
       expect(served.paths).toHaveProperty([path]);
     }
     const ui = await http().get('/api/docs').expect(200);
@@ -38,7 +44,12 @@ describe('platform', () => {
 
       const listed = await http().get('/api/api-keys').set(bearer(admin.token)).expect(200);
       const entry = listed.body.items.find((k: { id: string }) => k.id === created.body.id);
-      expect(entry).toEqual({ id: created.body.id, name: 'CRM', prefix: created.body.key.slice(0, 10), createdAt: expect.any(String) });
+      expect(entry).toEqual({
+        id: created.body.id,
+        name: 'CRM',
+        prefix: created.body.key.slice(0, 10),
+        createdAt: expect.any(String),
+      });
       expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
 
       const stored = await (await db()).collection('api_keys').find({}).toArray();

@@ -1,24 +1,18 @@
-import { bearer, connectSocket, createOrganization, http, loginAdmin, nextEvent, registerMember, Session, unique } from '../utils/hub';
+import { bearer, connectSocket, http, nextEvent, registerMember, unique, withProgram } from '../utils/hub';
 
 describe('real time', () => {
-  let admin: Session;
-  let organization: Awaited<ReturnType<typeof createOrganization>>;
-
-  beforeAll(async () => {
-    admin = await loginAdmin();
-    organization = await createOrganization(admin);
-  });
+  const program = withProgram();
 
   it('refuses a socket without a token, with a bad one, and with a forged one', async () => {
     await expect(connectSocket()).rejects.toThrow('unauthorized');
     await expect(connectSocket('nonsense')).rejects.toThrow('unauthorized');
-    const member = await registerMember(organization.inviteCode);
+    const member = await registerMember(program.organization.inviteCode);
     await expect(connectSocket(`${member.token.slice(0, -4)}AAAA`)).rejects.toThrow('unauthorized');
   });
 
   it('pushes points.awarded to every open socket of that member, and to no one else', async () => {
-    const member = await registerMember(organization.inviteCode);
-    const bystander = await registerMember(organization.inviteCode);
+    const member = await registerMember(program.organization.inviteCode);
+    const bystander = await registerMember(program.organization.inviteCode);
     const phone = await connectSocket(member.token);
     const laptop = await connectSocket(member.token);
     const other = await connectSocket(bystander.token);
@@ -30,10 +24,15 @@ describe('real time', () => {
       const walletUpdate = nextEvent(phone, 'wallet.updated');
       await http()
         .post('/api/points/adjustments')
-        .set(bearer(admin.token))
+        .set(bearer(program.admin.token))
         .send({ userId: member.id, amount: 40, reason: 'Webinar host', idempotencyKey: unique('rt') })
         .expect(201);
-      const expected = { amount: 40, balance: 40, reason: 'Webinar host', source: { type: 'adjustment', id: admin.id } };
+      const expected = {
+        amount: 40,
+        balance: 40,
+        reason: 'Webinar host',
+        source: { type: 'adjustment', id: program.admin.id },
+      };
       expect(await onPhone).toEqual(expected);
       expect(await onLaptop).toEqual(expected);
       expect(await walletUpdate).toEqual({ balance: 40, lifetime: 40, qualifying: 40 });
@@ -45,14 +44,14 @@ describe('real time', () => {
   });
 
   it('does not push again for a replayed idempotency key', async () => {
-    const member = await registerMember(organization.inviteCode);
+    const member = await registerMember(program.organization.inviteCode);
     const socket = await connectSocket(member.token);
     const received: unknown[] = [];
     socket.on('points.awarded', (payload) => received.push(payload));
     try {
       const body = { userId: member.id, amount: 10, reason: 'Once', idempotencyKey: unique('once') };
-      await http().post('/api/points/adjustments').set(bearer(admin.token)).send(body).expect(201);
-      await http().post('/api/points/adjustments').set(bearer(admin.token)).send(body).expect(200);
+      await http().post('/api/points/adjustments').set(bearer(program.admin.token)).send(body).expect(201);
+      await http().post('/api/points/adjustments').set(bearer(program.admin.token)).send(body).expect(200);
       await new Promise((r) => setTimeout(r, 500));
       expect(received).toHaveLength(1);
     } finally {

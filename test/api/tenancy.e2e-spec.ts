@@ -26,7 +26,11 @@ describe('roles and tenancy', () => {
     memberB = await registerMember(orgB.inviteCode, 'b');
     manager = await createStaff(admin, orgA.inviteCode, ['manager']);
     teamB = (
-      await http().post(`/api/organizations/${orgB.id}/teams`).set(bearer(admin.token)).send({ name: 'B crew' }).expect(201)
+      await http()
+        .post(`/api/organizations/${orgB.id}/teams`)
+        .set(bearer(admin.token))
+        .send({ name: 'B crew' })
+        .expect(201)
     ).body;
   });
 
@@ -56,8 +60,16 @@ describe('roles and tenancy', () => {
     });
 
     it('cannot create a team in organization B, or anywhere', async () => {
-      await http().post(`/api/organizations/${orgB.id}/teams`).set(bearer(memberA.token)).send({ name: 'x' }).expect(403);
-      await http().post(`/api/organizations/${orgA.id}/teams`).set(bearer(memberA.token)).send({ name: 'x' }).expect(403);
+      await http()
+        .post(`/api/organizations/${orgB.id}/teams`)
+        .set(bearer(memberA.token))
+        .send({ name: 'x' })
+        .expect(403);
+      await http()
+        .post(`/api/organizations/${orgA.id}/teams`)
+        .set(bearer(memberA.token))
+        .send({ name: 'x' })
+        .expect(403);
     });
 
     it.each([
@@ -68,14 +80,23 @@ describe('roles and tenancy', () => {
       ['POST', '/api/organizations/ORG/invite-code', undefined],
     ])('is refused %s %s with 403', async (method, path, body) => {
       const target = path.replace('ORG', orgA.id);
-      const call = method === 'GET' ? http().get(target) : http().post(target).send(body ?? {});
+      const call =
+        method === 'GET'
+          ? http().get(target)
+          : http()
+              .post(target)
+              .send(body ?? {});
       const response = await call.set(bearer(memberA.token));
       expect(response.status).toBe(403);
       expect(response.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
     });
 
     it('cannot give itself roles', async () => {
-      await http().post(`/api/users/${memberA.id}/roles`).set(bearer(memberA.token)).send({ roles: ['admin'] }).expect(403);
+      await http()
+        .post(`/api/users/${memberA.id}/roles`)
+        .set(bearer(memberA.token))
+        .send({ roles: ['admin'] })
+        .expect(403);
       const me = await http().get('/api/me').set(bearer(memberA.token)).expect(200);
       expect(me.body.roles).toEqual(['member']);
     });
@@ -93,29 +114,57 @@ describe('roles and tenancy', () => {
     });
 
     it('a manager creates teams and rotates invite codes, but cannot create organizations or keys', async () => {
-      await http().post(`/api/organizations/${orgA.id}/teams`).set(bearer(manager.token)).send({ name: 'Night shift' }).expect(201);
-      const rotated = await http().post(`/api/organizations/${orgA.id}/invite-code`).set(bearer(manager.token)).expect(200);
+      await http()
+        .post(`/api/organizations/${orgA.id}/teams`)
+        .set(bearer(manager.token))
+        .send({ name: 'Night shift' })
+        .expect(201);
+      const rotated = await http()
+        .post(`/api/organizations/${orgA.id}/invite-code`)
+        .set(bearer(manager.token))
+        .expect(200);
       expect(rotated.body.inviteCode).not.toBe(orgA.inviteCode);
       await http()
         .post('/api/auth/register')
-        .send({ email: `${unique('late')}@example.test`, password: 'long enough', displayName: 'L', inviteCode: orgA.inviteCode })
+        .send({
+          email: `${unique('late')}@example.test`,
+          password: 'long enough',
+          displayName: 'L',
+          inviteCode: orgA.inviteCode,
+        })
         .expect(400);
       orgA.inviteCode = rotated.body.inviteCode;
-      await http().post('/api/organizations').set(bearer(manager.token)).send({ name: 'X', timezone: 'UTC' }).expect(403);
+      await http()
+        .post('/api/organizations')
+        .set(bearer(manager.token))
+        .send({ name: 'X', timezone: 'UTC' })
+        .expect(403);
       await http().post('/api/api-keys').set(bearer(manager.token)).send({ name: 'x' }).expect(403);
     });
 
     it('a role change takes effect on the next request, without a new token', async () => {
       const user = await registerMember(orgA.inviteCode, 'promoted');
       await http().get(`/api/organizations/${orgB.id}`).set(bearer(user.token)).expect(404);
-      await http().post(`/api/users/${user.id}/roles`).set(bearer(admin.token)).send({ roles: ['member', 'manager'] }).expect(200);
+      await http()
+        .post(`/api/users/${user.id}/roles`)
+        .set(bearer(admin.token))
+        .send({ roles: ['member', 'manager'] })
+        .expect(200);
       await http().get(`/api/organizations/${orgB.id}`).set(bearer(user.token)).expect(200);
     });
 
     it('roles must be known ones', async () => {
-      await http().post(`/api/users/${memberA.id}/roles`).set(bearer(admin.token)).send({ roles: ['root'] }).expect(400);
+      await http()
+        .post(`/api/users/${memberA.id}/roles`)
+        .set(bearer(admin.token))
+        .send({ roles: ['root'] })
+        .expect(400);
       await http().post(`/api/users/${memberA.id}/roles`).set(bearer(admin.token)).send({ roles: [] }).expect(400);
-      await http().post(`/api/users/${'f'.repeat(24)}/roles`).set(bearer(admin.token)).send({ roles: ['manager'] }).expect(404);
+      await http()
+        .post(`/api/users/${'f'.repeat(24)}/roles`)
+        .set(bearer(admin.token))
+        .send({ roles: ['manager'] })
+        .expect(404);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { bearer, closeDb, createOrganization, db, http, loginAdmin, ObjectId, registerMember, Session, unique } from '../utils/hub';
+import { bearer, db, http, ObjectId, registerMember, Session, unique, withProgram } from '../utils/hub';
 
 const TEN_KB = 'x'.repeat(10 * 1024);
 
@@ -14,40 +14,104 @@ async function snapshot() {
 }
 
 describe('bad input gets a 400 in the documented shape and changes nothing', () => {
-  let admin: Session;
+  const program = withProgram();
   let member: Session;
-  let organization: Awaited<ReturnType<typeof createOrganization>>;
 
   beforeAll(async () => {
-    admin = await loginAdmin();
-    organization = await createOrganization(admin);
-    member = await registerMember(organization.inviteCode);
+    member = await registerMember(program.organization.inviteCode);
   });
-  afterAll(closeDb);
 
   const register = (body: Record<string, unknown>) => ({
     email: `${unique('v')}@example.test`,
     password: 'long enough',
     displayName: 'Valid',
-    inviteCode: organization.inviteCode,
+    inviteCode: program.organization.inviteCode,
     ...body,
   });
 
   const cases: Array<[string, () => Promise<import('supertest').Response>]> = [
-    ['register: unknown field', () => http().post('/api/auth/register').send(register({ roles: ['admin'] }))],
-    ['register: wrong type', () => http().post('/api/auth/register').send(register({ displayName: 42 }))],
-    ['register: $gt in email', () => http().post('/api/auth/register').send(register({ email: { $gt: '' } }))],
-    ['register: $gt in invite code', () => http().post('/api/auth/register').send(register({ inviteCode: { $gt: '' } }))],
-    ['register: 10 kB display name', () => http().post('/api/auth/register').send(register({ displayName: TEN_KB }))],
-    ['register: 10 kB email', () => http().post('/api/auth/register').send(register({ email: `${TEN_KB}@x.test` }))],
-    ['login: $gt in email', () => http().post('/api/auth/login').send({ email: { $gt: '' }, password: 'x' })],
-    ['login: $ne in password', () => http().post('/api/auth/login').send({ email: member.email, password: { $ne: 1 } })],
-    ['login: array for email', () => http().post('/api/auth/login').send({ email: ['a@b.c'], password: 'x' })],
-    ['me: unknown field', () => http().patch('/api/me').set(bearer(member.token)).send({ roles: ['admin'] })],
+    [
+      'register: unknown field',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ roles: ['admin'] })),
+    ],
+    [
+      'register: wrong type',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ displayName: 42 })),
+    ],
+    [
+      'register: $gt in email',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ email: { $gt: '' } })),
+    ],
+    [
+      'register: $gt in invite code',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ inviteCode: { $gt: '' } })),
+    ],
+    [
+      'register: 10 kB display name',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ displayName: TEN_KB })),
+    ],
+    [
+      'register: 10 kB email',
+      () =>
+        http()
+          .post('/api/auth/register')
+          .send(register({ email: `${TEN_KB}@x.test` })),
+    ],
+    [
+      'login: $gt in email',
+      () =>
+        http()
+          .post('/api/auth/login')
+          .send({ email: { $gt: '' }, password: 'x' }),
+    ],
+    [
+      'login: $ne in password',
+      () =>
+        http()
+          .post('/api/auth/login')
+          .send({ email: member.email, password: { $ne: 1 } }),
+    ],
+    [
+      'login: array for email',
+      () =>
+        http()
+          .post('/api/auth/login')
+          .send({ email: ['a@b.c'], password: 'x' }),
+    ],
+    [
+      'me: unknown field',
+      () =>
+        http()
+          .patch('/api/me')
+          .set(bearer(member.token))
+          .send({ roles: ['admin'] }),
+    ],
     ['me: 10 kB display name', () => http().patch('/api/me').set(bearer(member.token)).send({ displayName: TEN_KB })],
     ['me: wrong type', () => http().patch('/api/me').set(bearer(member.token)).send({ leaderboardOptIn: 'yes' })],
     ['me: dotted key', () => http().patch('/api/me').set(bearer(member.token)).send({ 'points.balance': 1e6 })],
-    ['me: nested operator', () => http().patch('/api/me').set(bearer(member.token)).send({ displayName: { $set: 'x' } })],
+    [
+      'me: nested operator',
+      () =>
+        http()
+          .patch('/api/me')
+          .set(bearer(member.token))
+          .send({ displayName: { $set: 'x' } }),
+    ],
     ['ledger: $gt in the query', () => http().get('/api/me/ledger?cursor[$gt]=').set(bearer(member.token))],
     ['ledger: $where in the query', () => http().get('/api/me/ledger?$where=1').set(bearer(member.token))],
     ['ledger: wrong type in the query', () => http().get('/api/me/ledger?limit=ten').set(bearer(member.token))],
@@ -57,7 +121,7 @@ describe('bad input gets a 400 in the documented shape and changes nothing', () 
       () =>
         http()
           .post('/api/points/adjustments')
-          .set(bearer(admin.token))
+          .set(bearer(program.admin.token))
           .send({ userId: member.id, amount: '100', reason: 'x', idempotencyKey: unique('k') }),
     ],
     [
@@ -65,7 +129,7 @@ describe('bad input gets a 400 in the documented shape and changes nothing', () 
       () =>
         http()
           .post('/api/points/adjustments')
-          .set(bearer(admin.token))
+          .set(bearer(program.admin.token))
           .send({ userId: member.id, amount: 0.5, reason: 'x', idempotencyKey: unique('k') }),
     ],
     [
@@ -73,7 +137,7 @@ describe('bad input gets a 400 in the documented shape and changes nothing', () 
       () =>
         http()
           .post('/api/points/adjustments')
-          .set(bearer(admin.token))
+          .set(bearer(program.admin.token))
           .send({ userId: { $gt: '' }, amount: 5, reason: 'x', idempotencyKey: unique('k') }),
     ],
     [
@@ -81,11 +145,18 @@ describe('bad input gets a 400 in the documented shape and changes nothing', () 
       () =>
         http()
           .post('/api/points/adjustments')
-          .set(bearer(admin.token))
+          .set(bearer(program.admin.token))
           .send({ userId: member.id, amount: 5, reason: TEN_KB, idempotencyKey: unique('k') }),
     ],
-    ['organization: bad time zone', () => http().post('/api/organizations').set(bearer(admin.token)).send({ name: 'X', timezone: 'Nowhere/City' })],
-    ['organization id: not an id', () => http().get('/api/organizations/not-an-id').set(bearer(admin.token))],
+    [
+      'organization: bad time zone',
+      () =>
+        http()
+          .post('/api/organizations')
+          .set(bearer(program.admin.token))
+          .send({ name: 'X', timezone: 'Nowhere/City' }),
+    ],
+    ['organization id: not an id', () => http().get('/api/organizations/not-an-id').set(bearer(program.admin.token))],
     ['malformed JSON', () => http().post('/api/auth/login').set('content-type', 'application/json').send('{"email":')],
   ];
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { REPO_ROOT, startHub, tempDir } from './hub-process';
 
 export const ADMIN = { email: 'e2e-admin@hub.test', password: 'e2e-admin-password' };
+/** Known to the tests so they can mint tokens the hub must refuse (expired ones). */
+export const JWT_SECRET = 'e2e-only-secret-e2e-only-secret-e2e';
 
 /**
  * One embedded FerretDB and one hub process for the whole API suite. The database is started by
@@ -16,6 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const hub = await startHub({
     MONGODB_URI: mongoUri,
     HUB_DATA_DIR: dataDir,
+    JWT_SECRET,
     HUB_ADMIN_EMAIL: ADMIN.email,
     HUB_ADMIN_PASSWORD: ADMIN.password,
     LOGIN_RATE_LIMIT: '8',

@@ -39,7 +39,11 @@ export async function login(email: string, password: string): Promise<Session> {
 export const loginAdmin = () => login(ADMIN.email, ADMIN.password);
 
 export async function createOrganization(admin: Session, name = unique('Org'), timezone = 'Europe/Stockholm') {
-  const response = await http().post('/api/organizations').set(bearer(admin.token)).send({ name, timezone }).expect(201);
+  const response = await http()
+    .post('/api/organizations')
+    .set(bearer(admin.token))
+    .send({ name, timezone })
+    .expect(201);
   return response.body as { id: string; name: string; timezone: string; inviteCode: string };
 }
 
@@ -86,9 +90,28 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    socket.once(event as 'points.awarded', ((payload: never) => {
-      clearTimeout(timer);
-      resolve(payload);
-    }) as never);
+    socket.once(
+      event as 'points.awarded',
+      ((payload: never) => {
+        clearTimeout(timer);
+        resolve(payload);
+      }) as never,
+    );
   });
+}
+
+export type Organization = Awaited<ReturnType<typeof createOrganization>>;
+
+/**
+ * The usual starting point of a suite: the bootstrapped admin and a fresh organization of its
+ * own (so suites never see each other's members). Read the fields inside tests, not at load.
+ */
+export function withProgram(): { admin: Session; organization: Organization } {
+  const program = {} as { admin: Session; organization: Organization };
+  beforeAll(async () => {
+    program.admin = await loginAdmin();
+    program.organization = await createOrganization(program.admin);
+  });
+  afterAll(closeDb);
+  return program;
 }

@@ -77,10 +77,19 @@ test('a wrong password is explained on the page', async ({ page }) => {
 test('ledger dates are shown in the time zone the member chose', async ({ page, request }) => {
   await signIn(page, 'chen@northwind.demo');
   const chen = await apiLogin(request, 'chen@northwind.demo');
-  const entries = await (await request.get('/api/me/ledger', { headers: { Authorization: `Bearer ${chen.token}` } })).json();
+  const entries = await (
+    await request.get('/api/me/ledger', { headers: { Authorization: `Bearer ${chen.token}` } })
+  ).json();
   const createdAt: string = entries.items[0].createdAt;
   const expected = (zone: string) =>
-    new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone }).format(new Date(createdAt));
+    new Intl.DateTimeFormat('en', {
+      month: 'short',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone: zone,
+    }).format(new Date(createdAt));
 
   await page.getByRole('link', { name: 'Profile' }).first().click();
   await page.getByLabel('Time zone').selectOption('Pacific/Kiritimati'); // UTC+14

@@ -12,7 +12,9 @@ import { AuthService } from './auth.service';
   imports: [
     JwtModule.registerAsync({
       inject: [HubConfig],
-      useFactory: (config: HubConfig) => ({ secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256' },
+      useFactory: (config: HubConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),

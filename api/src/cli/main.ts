@@ -73,7 +73,9 @@ async function run(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);
   const command = name ? commands[name] : undefined;
   if (!command) {
-    console.log(['Usage: node api/dist/cli/main.js <command>', ...Object.values(commands).map((c) => `  ${c.help}`)].join('\n'));
+    console.log(
+      ['Usage: node api/dist/cli/main.js <command>', ...Object.values(commands).map((c) => `  ${c.help}`)].join('\n'),
+    );
     return name ? 2 : 0;
   }
   return command.run(args);

@@ -19,7 +19,7 @@ describe('findOperatorKey', () => {
   it('stops at absurd depth', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 100; i++) deep = (deep.x = {});
+    for (let i = 0; i < 100; i++) deep = deep.x = {};
     expect(findOperatorKey(root)).toBeDefined();
   });
 });

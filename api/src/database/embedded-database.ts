@@ -150,7 +150,8 @@ function portAnswers(port: number): Promise<boolean> {
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The embedded database exited (${child.exitCode}): ${output().trim()}`);
+    if (child.exitCode !== null)
+      throw new Error(`The embedded database exited (${child.exitCode}): ${output().trim()}`);
     if (await portAnswers(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }

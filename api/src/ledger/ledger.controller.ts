@@ -46,4 +46,3 @@ export class LedgerController {
     return { ...result.entry, duplicate: result.duplicate };
   }
 }
-

@@ -57,7 +57,11 @@ export class LedgerRepository {
   /** Takes `amount` spendable points only if the balance covers them; null when it does not. */
   async debit(userId: Types.ObjectId, amount: number): Promise<WalletBalances | null> {
     const wallet = await this.wallets
-      .findOneAndUpdate({ _id: userId, balance: trusted({ $gte: amount }) }, { $inc: { balance: -amount } }, { returnDocument: 'after' })
+      .findOneAndUpdate(
+        { _id: userId, balance: trusted({ $gte: amount }) },
+        { $inc: { balance: -amount } },
+        { returnDocument: 'after' },
+      )
       .lean<Wallet>()
       .exec();
     return wallet ? balancesOf(wallet) : null;

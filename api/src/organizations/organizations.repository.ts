@@ -38,7 +38,10 @@ export class OrganizationsRepository {
   }
 
   setOrganizationInviteCode(id: Types.ObjectId, inviteCode: string): Promise<Organization | null> {
-    return this.organizations.findByIdAndUpdate(id, { $set: { inviteCode } }, { returnDocument: 'after' }).lean<Organization>().exec();
+    return this.organizations
+      .findByIdAndUpdate(id, { $set: { inviteCode } }, { returnDocument: 'after' })
+      .lean<Organization>()
+      .exec();
   }
 
   async createTeam(data: Pick<Team, 'organizationId' | 'name' | 'inviteCode'>): Promise<Team> {

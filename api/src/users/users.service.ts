@@ -65,7 +65,11 @@ export class UsersService {
     limit: number,
     cursor?: string,
   ): Promise<Page<MemberSummaryDto>> {
-    const rows = await this.users.listByOrganization(organizationId, limit + 1, cursor ? toObjectId(cursor) : undefined);
+    const rows = await this.users.listByOrganization(
+      organizationId,
+      limit + 1,
+      cursor ? toObjectId(cursor) : undefined,
+    );
     const showEmail = isStaff(caller);
     return toPage(rows, limit, (user) => ({
       id: user._id.toHexString(),

@@ -1,7 +1,7 @@
 import { goto } from '$app/navigation';
-import { api, handleUnauthorized, type Schemas } from '$lib/api/client';
+import { api, errorMessage, handleUnauthorized, type Schemas } from '$lib/api/client';
 import { tokenStore } from '$lib/api/token';
-import { setLocale } from '$lib/i18n';
+import { setLocale, t } from '$lib/i18n';
 
 type Me = Schemas['MeDto'];
 type Wallet = Me['points'];
@@ -13,6 +13,17 @@ class Session {
 
   get signedIn(): boolean {
     return this.token !== null;
+  }
+
+  /**
+   * Finishes a sign-in or registration: on success starts the session and opens the dashboard;
+   * otherwise returns the sentence to show.
+   */
+  async enter(result: { data?: { accessToken: string }; error?: unknown }): Promise<string | null> {
+    if (!result.data) return errorMessage(result.error, t('error.generic'));
+    await this.start(result.data.accessToken);
+    await goto('/');
+    return null;
   }
 
   async start(accessToken: string): Promise<void> {
