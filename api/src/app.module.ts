@@ -14,6 +14,8 @@ import { HubConfig } from './config/hub-config';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
+import { EngineModule } from './engine/engine.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { HealthController } from './health/health.controller';
 import { LedgerModule } from './ledger/ledger.module';
 import { MeModule } from './me/me.module';
@@ -41,6 +43,8 @@ export class AppModule {
         ApiKeysModule,
         RealtimeModule,
         DemoModule,
+        EngineModule,
+        NotificationsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -32,6 +32,7 @@ describe('real time', () => {
         balance: 40,
         reason: 'Webinar host',
         source: { type: 'adjustment', id: program.admin.id },
+        tip: expect.stringMatching(/^Did you know\?/), // award messages carry a tip (content/tips.yaml)
       };
       expect(await onPhone).toEqual(expected);
       expect(await onLaptop).toEqual(expected);

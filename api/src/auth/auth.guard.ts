@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { API_KEY_ALLOWED, PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators';
 import { hasAnyRole, type Principal, type Role } from '../common/roles';
 import { toPrincipal, UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -16,6 +17,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -24,6 +26,11 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string' && this.reflector.getAllAndOverride<boolean>(API_KEY_ALLOWED, targets)) {
+      request.principal = await this.authenticateKey(apiKey);
+      return true;
+    }
     const principal = await this.authenticate(request.headers.authorization);
     request.principal = principal;
 
@@ -32,6 +39,13 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException(`This needs one of the roles: ${roles.join(', ')}`);
     }
     return true;
+  }
+
+  private async authenticateKey(presented: string): Promise<Principal> {
+    const key = presented.length <= 200 ? await this.apiKeys.authenticate(presented) : null;
+    if (!key) throw new UnauthorizedException('Invalid API key');
+    const id = key._id.toHexString();
+    return { id: `api-key:${id}`, roles: [], organizationId: null, teamId: null, apiKeyId: id };
   }
 
   /** Resolves a bearer token to the user it names; used by HTTP routes and the socket handshake. */

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
@@ -20,6 +21,7 @@ import { AuthService } from './auth.service';
     }),
     UsersModule,
     OrganizationsModule,
+    ApiKeysModule,
   ],
   controllers: [AuthController],
   providers: [AuthService, AuthGuard],

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import type { Principal, Role } from './roles';
 
@@ -11,6 +11,12 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** Only these roles (admin always passes). */
 export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiBearerAuth());
+
+export const API_KEY_ALLOWED = 'hub:api-key';
+
+/** Also accepts an external system's `X-Api-Key` (the only kind of route that does). */
+export const AllowApiKey = () =>
+  applyDecorators(SetMetadata(API_KEY_ALLOWED, true), ApiSecurity('api-key'), ApiBearerAuth());
 
 /** The authenticated caller. */
 export const CurrentUser = createParamDecorator(

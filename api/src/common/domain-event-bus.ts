@@ -7,10 +7,15 @@ import type { DomainEventName, DomainEvents } from './domain-events';
 export class DomainEventBus {
   constructor(private readonly emitter: EventEmitter2) {}
 
-  emit<K extends DomainEventName>(name: K, event: DomainEvents[K]): void {
-    this.emitter.emit(name, event);
+  /**
+   * Runs every listener and waits for them, so that what a request caused (a tier change, a
+   * socket message) has happened by the time it answers. A failing listener is logged by its
+   * decorator and does not undo the event.
+   */
+  async publish<K extends DomainEventName>(name: K, event: DomainEvents[K]): Promise<void> {
+    await this.emitter.emitAsync(name, event);
   }
 }
 
 /** Subscribes a method to a domain event, checked against the event map. */
-export const OnDomainEvent = (name: DomainEventName) => OnEvent(name, { async: true, suppressErrors: false });
+export const OnDomainEvent = (name: DomainEventName) => OnEvent(name, { suppressErrors: true });

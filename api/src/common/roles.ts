@@ -8,6 +8,8 @@ export interface Principal {
   roles: Role[];
   organizationId: string | null;
   teamId: string | null;
+  /** Set when an external system called with an API key instead of a user token. */
+  apiKeyId?: string;
 }
 
 export function hasAnyRole(principal: Pick<Principal, 'roles'>, allowed: readonly Role[]): boolean {

@@ -106,6 +106,12 @@ export class HubConfig {
   @Min(1)
   WRITE_RATE_LIMIT = 600;
 
+  /** How often the expiry sweep and tier review run; 0 turns the schedule off (run them by hand). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JOBS_INTERVAL_MINUTES = 360;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -1,9 +1,31 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { IsObject, IsOptional, IsString, Length, Matches, validateSync } from 'class-validator';
 import { join } from 'node:path';
+import { flattenValidationErrors } from '../common/validation';
 import { HubConfig } from '../config/hub-config';
-import { loadContentFile } from './content-file';
+import { Criteria, parseCriteria } from '../engine/badge-criteria';
+import { checkRules, RuleSet } from '../engine/rules';
+import { ContentError, loadContentFile, loadYaml } from './content-file';
+import { RulesFileDto, TipsFileDto } from './dto/rules-file.dto';
 import { TierDto, TiersFileDto } from './dto/tiers-file.dto';
 import { checkTiers, tierFor } from './tiers';
+
+class BadgeFileEntry {
+  @IsString() @Matches(/^[a-z][a-z0-9-]{0,47}$/) key: string;
+  @IsString() @Length(1, 60) name: string;
+  @IsString() @Length(1, 300) description: string;
+  @IsOptional() @IsString() @Length(1, 16) icon?: string;
+  @IsObject() criteria: object;
+}
+
+export interface BadgeDefinition {
+  key: string;
+  name: string;
+  description: string;
+  icon: string;
+  criteria: Criteria;
+}
 
 /**
  * Loads and validates content/ at start-up; a broken file stops the hub with the file's name
@@ -13,27 +35,85 @@ import { checkTiers, tierFor } from './tiers';
 export class ContentService implements OnModuleInit {
   private readonly logger = new Logger(ContentService.name);
   private tierList: TierDto[] = [];
-  private windowMonths = 12;
+  private tiersFile: TiersFileDto;
+  private ruleSet: RuleSet;
+  private badgeList: BadgeDefinition[] = [];
+  private tipList: string[] = [];
 
   constructor(private readonly config: HubConfig) {}
 
   onModuleInit(): void {
-    const path = join(this.config.HUB_CONTENT_DIR, 'tiers.yaml');
-    const file = loadContentFile(path, TiersFileDto);
-    this.tierList = checkTiers(file, path);
-    this.windowMonths = file.qualificationWindow.months;
-    this.logger.log(`Loaded ${this.tierList.length} tiers from ${path}`);
+    const dir = this.config.HUB_CONTENT_DIR;
+    const tiersPath = join(dir, 'tiers.yaml');
+    this.tiersFile = loadContentFile(tiersPath, TiersFileDto);
+    this.tierList = checkTiers(this.tiersFile, tiersPath);
+
+    const rulesPath = join(dir, 'rules.yaml');
+    this.ruleSet = checkRules(
+      loadContentFile(rulesPath, RulesFileDto),
+      this.tierList.map((t) => t.key),
+      rulesPath,
+    );
+    this.badgeList = this.loadBadges(join(dir, 'badges.yaml'));
+    this.tipList = loadContentFile(join(dir, 'tips.yaml'), TipsFileDto).tips;
+    this.logger.log(
+      `Content: ${this.tierList.length} tiers, ${this.ruleSet.byType.size} rules, ${this.badgeList.length} badges, ${this.tipList.length} tips`,
+    );
+  }
+
+  private loadBadges(path: string): BadgeDefinition[] {
+    const file = (loadYaml(path) ?? {}) as { badges?: unknown };
+    if (!Array.isArray(file.badges)) throw new ContentError(`${path}: badges must be a list`);
+    const keys = new Set<string>();
+    return file.badges.map((raw, index) => {
+      const entry = plainToInstance(BadgeFileEntry, raw);
+      const errors = validateSync(entry, { whitelist: true, forbidNonWhitelisted: true });
+      if (errors.length)
+        throw new ContentError(`${path}: badge ${index + 1}: ${flattenValidationErrors(errors).join('; ')}`);
+      if (keys.has(entry.key)) throw new ContentError(`${path}: badge key ${entry.key} repeats`);
+      keys.add(entry.key);
+      const criteria = parseCriteria(entry.criteria, `${path}: ${entry.key}.criteria`);
+      return { key: entry.key, name: entry.name, description: entry.description, icon: entry.icon ?? '🏅', criteria };
+    });
   }
 
   tiers(): TierDto[] {
     return this.tierList;
   }
 
+  tier(key: string): TierDto {
+    return this.tierList.find((t) => t.key === key) ?? this.tierList[0];
+  }
+
+  tierRank(key: string): number {
+    return Math.max(
+      0,
+      this.tierList.findIndex((t) => t.key === key),
+    );
+  }
+
   qualificationWindowMonths(): number {
-    return this.windowMonths;
+    return this.tiersFile.qualificationWindow.months;
+  }
+
+  downgradeGraceDays(): number {
+    return this.tiersFile.downgradeGraceDays;
   }
 
   tierFor(qualifying: number) {
     return tierFor(this.tierList, qualifying);
+  }
+
+  rules(): RuleSet {
+    return this.ruleSet;
+  }
+
+  badges(): BadgeDefinition[] {
+    return this.badgeList;
+  }
+
+  /** A tip for an award message; rotates so members see different ones. */
+  tip(seed: number): string | undefined {
+    return this.tipList.length ? this.tipList[Math.abs(seed) % this.tipList.length] : undefined;
   }
 }

@@ -2,7 +2,11 @@ import { ContentError } from './content-file';
 import { checkTiers, tierFor } from './tiers';
 
 const tier = (key: string, threshold: number) => ({ key, name: key, threshold, benefits: [] });
-const file = (tiers: ReturnType<typeof tier>[]) => ({ qualificationWindow: { months: 12 }, tiers });
+const file = (tiers: ReturnType<typeof tier>[]) => ({
+  qualificationWindow: { months: 12 },
+  downgradeGraceDays: 30,
+  tiers,
+});
 
 describe('tiers', () => {
   const tiers = checkTiers(file([tier('gold', 5000), tier('member', 0), tier('silver', 1000)]), 'tiers.yaml');

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { UsersModule } from '../users/users.module';
+import { LedgerMaintenanceService } from './ledger-maintenance.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
@@ -16,7 +17,7 @@ import { Wallet, WalletSchema } from './schemas/wallet.schema';
     UsersModule,
   ],
   controllers: [LedgerController],
-  providers: [LedgerRepository, LedgerService],
-  exports: [LedgerService],
+  providers: [LedgerRepository, LedgerService, LedgerMaintenanceService],
+  exports: [LedgerService, LedgerMaintenanceService],
 })
 export class LedgerModule {}

@@ -2,12 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
-import { LedgerEntry } from './schemas/ledger-entry.schema';
+import { LedgerEntry, type LedgerKind } from './schemas/ledger-entry.schema';
 import { Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
 
-export type NewLedgerEntry = Omit<LedgerEntry, '_id' | 'createdAt'>;
+export type NewLedgerEntry = Omit<LedgerEntry, '_id' | 'createdAt' | 'occurredAt'> & { occurredAt?: Date };
 export type WalletBalances = Pick<Wallet, 'balance' | 'lifetime' | 'qualifying'>;
+
+export interface LedgerFilter {
+  userId?: Types.ObjectId;
+  kinds?: LedgerKind[];
+  sign?: 'credit' | 'debit';
+  occurredFrom?: Date;
+  occurredBefore?: Date;
+}
 
 const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
@@ -24,7 +32,7 @@ export class LedgerRepository {
 
   /** Inserts an entry; a second entry with the same idempotency key fails with code 11000. */
   async insert(entry: NewLedgerEntry): Promise<LedgerEntry> {
-    return (await this.entries.create(entry)).toObject();
+    return (await this.entries.create({ ...entry, occurredAt: entry.occurredAt ?? new Date() })).toObject();
   }
 
   findByIdempotencyKey(idempotencyKey: string): Promise<LedgerEntry | null> {
@@ -39,6 +47,36 @@ export class LedgerRepository {
 
   countForUser(userId: Types.ObjectId): Promise<number> {
     return this.entries.countDocuments({ userId }).exec();
+  }
+
+  /** Sum of amounts per member over the entries matching `filter`, in one aggregation. */
+  async sumByUser(filter: LedgerFilter): Promise<Map<string, number>> {
+    const match: Record<string, unknown> = {};
+    if (filter.userId) match.userId = filter.userId;
+    if (filter.kinds) match.kind = trusted({ $in: filter.kinds });
+    if (filter.sign === 'credit') match.amount = trusted({ $gt: 0 });
+    if (filter.sign === 'debit') match.amount = trusted({ $lt: 0 });
+    const occurred: Record<string, Date> = {};
+    if (filter.occurredFrom) occurred.$gte = filter.occurredFrom;
+    if (filter.occurredBefore) occurred.$lt = filter.occurredBefore;
+    if (Object.keys(occurred).length) match.occurredAt = trusted(occurred);
+    const rows = await this.entries
+      .aggregate<{ _id: Types.ObjectId; total: number }>([
+        { $match: match },
+        { $group: { _id: '$userId', total: { $sum: '$amount' } } },
+      ])
+      .exec();
+    return new Map(rows.map((row) => [row._id.toHexString(), row.total]));
+  }
+
+  /** Every wallet, a page at a time in `_id` order. */
+  listWallets(limit: number, after?: Types.ObjectId): Promise<Wallet[]> {
+    const filter = after ? { _id: trusted({ $gt: after }) } : {};
+    return this.wallets.find(filter).sort({ _id: 1 }).limit(limit).lean<Wallet[]>().exec();
+  }
+
+  async setWallet(userId: Types.ObjectId, balances: WalletBalances): Promise<void> {
+    await this.wallets.updateOne({ _id: userId }, { $set: balances }, { upsert: true }).exec();
   }
 
   async getWallet(userId: Types.ObjectId): Promise<WalletBalances> {

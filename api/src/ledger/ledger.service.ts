@@ -1,5 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
+import { ContentService } from '../content/content.service';
 import { DomainEventBus } from '../common/domain-event-bus';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { WriteSerializer } from '../database/write-serializer';
@@ -38,6 +40,7 @@ export class LedgerService {
     private readonly repository: LedgerRepository,
     private readonly serializer: WriteSerializer,
     private readonly events: DomainEventBus,
+    private readonly content: ContentService,
   ) {}
 
   async record(entry: NewLedgerEntry): Promise<RecordResult> {
@@ -46,7 +49,7 @@ export class LedgerService {
 
     const result = await this.serializer.run(`wallet:${entry.userId.toHexString()}`, () => this.apply(entry));
     if (!result.duplicate) {
-      this.events.emit('ledger.recorded', {
+      await this.events.publish('ledger.recorded', {
         userId: entry.userId.toHexString(),
         entry: result.entry,
         wallet: result.wallet,
@@ -57,6 +60,7 @@ export class LedgerService {
 
   private async apply(entry: NewLedgerEntry): Promise<RecordResult> {
     const delta = walletDelta(entry.kind, entry.amount);
+    if (entry.occurredAt && entry.occurredAt < this.qualificationStart()) delta.qualifying = 0;
     const isDebit = delta.balance < 0;
     const debited = isDebit ? await this.repository.debit(entry.userId, -delta.balance) : null;
     if (isDebit && !debited) throw new ConflictException('Insufficient points');
@@ -71,6 +75,11 @@ export class LedgerService {
     }
     const wallet = debited ?? (await this.repository.applyDelta(entry.userId, delta));
     return { entry: toLedgerEntryDto(stored), wallet, duplicate: false };
+  }
+
+  /** Credits that happened before this instant no longer count towards the tier. */
+  qualificationStart(asOf = new Date()): Date {
+    return DateTime.fromJSDate(asOf).minus({ months: this.content.qualificationWindowMonths() }).toJSDate();
   }
 
   private async duplicateOf(entry: LedgerEntry): Promise<RecordResult> {

@@ -25,7 +25,7 @@ export class MeService {
 
   private async compose(user: UserRecord): Promise<MeDto> {
     const points = await this.ledger.wallet(user._id.toHexString());
-    const { tier } = this.content.tierFor(points.qualifying);
+    const tier = this.content.tier(user.tierKey);
     return { ...toUserDto(user), points, tier: { key: tier.key, name: tier.name } };
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { HubGateway } from './hub.gateway';
 import { Notifier } from './notifier';
 
-@Module({ providers: [HubGateway, Notifier], exports: [HubGateway] })
+@Module({ imports: [NotificationsModule], providers: [HubGateway, Notifier], exports: [HubGateway] })
 export class RealtimeModule {}

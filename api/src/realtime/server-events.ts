@@ -16,10 +16,42 @@ export interface WalletUpdatedPayload {
   qualifying: number;
 }
 
+export interface BadgeEarnedPayload {
+  key: string;
+  name: string;
+  description: string;
+}
+
+export interface TierChangedPayload {
+  from: string;
+  to: string;
+}
+
+export interface ChallengeCompletedPayload {
+  challengeId: string;
+  title: string;
+  points: number;
+}
+
+/** A notification as it appears in the inbox (GET /api/me/notifications). */
+export interface NotificationPayload {
+  id: string;
+  type: string;
+  title: string;
+  body: string;
+  tip: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
 export interface ServerToClientEvents {
   'points.awarded': (payload: PointsAwardedPayload) => void;
   /** Any change of the wallet, debits included, so open pages never show a stale balance. */
   'wallet.updated': (payload: WalletUpdatedPayload) => void;
+  'badge.earned': (payload: BadgeEarnedPayload) => void;
+  'tier.changed': (payload: TierChangedPayload) => void;
+  'challenge.completed': (payload: ChallengeCompletedPayload) => void;
+  notification: (payload: NotificationPayload) => void;
 }
 
 export interface LeaderboardSubscription {

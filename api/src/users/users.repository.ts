@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
+import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
 import type { Role } from '../common/roles';
 import { User } from './schemas/user.schema';
@@ -43,6 +43,34 @@ export class UsersRepository {
 
   updateProfile(id: Types.ObjectId, changes: ProfileChanges): Promise<UserRecord | null> {
     return this.users.findByIdAndUpdate(id, { $set: changes }, { returnDocument: 'after' }).lean<UserRecord>().exec();
+  }
+
+  /** Moves a member from one tier to another; null when the tier was no longer `from`. */
+  changeTier(id: Types.ObjectId, from: string, to: string): Promise<UserRecord | null> {
+    return this.users
+      .findOneAndUpdate(
+        { _id: id, tierKey: from },
+        { $set: { tierKey: to, tierBelowSince: null } },
+        { returnDocument: 'after' },
+      )
+      .lean<UserRecord>()
+      .exec();
+  }
+
+  async setTierBelowSince(id: Types.ObjectId, since: Date | null): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $set: { tierBelowSince: since } }).exec();
+  }
+
+  /** Members above the base tier, a page at a time (the tier review walks them all). */
+  listAboveTier(baseTier: string, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
+    const filter: Record<string, unknown> = { tierKey: trusted({ $ne: baseTier }) };
+    if (after) filter._id = trusted({ $gt: after });
+    return this.users.find(filter).sort({ _id: 1 }).limit(limit).lean<UserRecord[]>().exec();
+  }
+
+  /** Members of a team (team challenges credit each of them). */
+  listTeamMembers(teamId: Types.ObjectId): Promise<UserRecord[]> {
+    return this.users.find({ teamId }).select({ passwordHash: 0 }).limit(10_000).lean<UserRecord[]>().exec();
   }
 
   setRoles(id: Types.ObjectId, roles: Role[]): Promise<UserRecord | null> {

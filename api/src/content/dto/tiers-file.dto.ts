@@ -38,6 +38,11 @@ export class TiersFileDto {
   @Type(() => QualificationWindowDto)
   qualificationWindow: QualificationWindowDto;
 
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  downgradeGraceDays: number;
+
   @IsArray()
   @ArrayMinSize(1)
   @ValidateNested({ each: true })

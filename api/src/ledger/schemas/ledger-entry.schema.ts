@@ -34,6 +34,10 @@ export class LedgerEntry {
   @Prop({ type: LedgerSource, required: true })
   source: LedgerSource;
 
+  /** When what it records happened (an activity may be reported late); drives expiry and tier windows. */
+  @Prop({ required: true })
+  occurredAt: Date;
+
   /** Unique: the same award or spend posted twice, however concurrently, is stored once. */
   @Prop({ required: true, unique: true })
   idempotencyKey: string;

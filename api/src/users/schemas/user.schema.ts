@@ -35,6 +35,14 @@ export class User {
   @Prop({ default: true })
   leaderboardOptIn: boolean;
 
+  /** The member's tier. Raised at once when qualifying points cross a threshold; lowered only by the tier review. */
+  @Prop({ default: 'member' })
+  tierKey: string;
+
+  /** When qualifying points first fell below the current tier (the downgrade grace period runs from here). */
+  @Prop({ type: Date, default: null })
+  tierBelowSince: Date | null;
+
   /** The referral code this user registered with (referrals are credited by a later feature). */
   @Prop({ type: String, default: null })
   referredByCode: string | null;

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LedgerModule } from '../ledger/ledger.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { UsersModule } from '../users/users.module';
+import { ActivitiesService } from './activities.service';
+import { EngineController } from './engine.controller';
+import { EngineRepository } from './engine.repository';
+import { JobsController } from './jobs.controller';
+import { JobsService } from './jobs.service';
+import { MemberProgressService } from './member-progress.service';
+import { Activity, ActivitySchema } from './schemas/activity.schema';
+import {
+  Counter,
+  CounterSchema,
+  Mark,
+  MarkSchema,
+  MemberBadge,
+  MemberBadgeSchema,
+  MemberStat,
+  MemberStatSchema,
+} from './schemas/engine-state.schema';
+import { TiersService } from './tiers.service';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Activity.name, schema: ActivitySchema },
+      { name: Counter.name, schema: CounterSchema },
+      { name: Mark.name, schema: MarkSchema },
+      { name: MemberStat.name, schema: MemberStatSchema },
+      { name: MemberBadge.name, schema: MemberBadgeSchema },
+    ]),
+    LedgerModule,
+    UsersModule,
+    OrganizationsModule,
+  ],
+  controllers: [EngineController, JobsController],
+  providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService],
+  exports: [ActivitiesService, EngineRepository],
+})
+export class EngineModule {}

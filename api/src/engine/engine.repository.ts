@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted, Types } from 'mongoose';
+import { Activity } from './schemas/activity.schema';
+import { Counter, Mark, MemberBadge, MemberStat } from './schemas/engine-state.schema';
+
+export type NewActivity = Omit<Activity, '_id' | 'createdAt' | 'pointsAwarded' | 'processedAt'>;
+
+/** Field names cannot hold dots in an update path, so activity types are stored with `~`. */
+export const statKey = (name: string) => name.replace(/\./g, '~');
+export const fromStatKey = (key: string) => key.replace(/~/g, '.');
+
+const isDuplicateKey = (error: unknown) => (error as { code?: unknown } | null)?.code === 11000;
+
+/** The only place that touches activities and the engine's derived state. */
+@Injectable()
+export class EngineRepository {
+  constructor(
+    @InjectModel(Activity.name) private readonly activities: Model<Activity>,
+    @InjectModel(Counter.name) private readonly counters: Model<Counter>,
+    @InjectModel(Mark.name) private readonly marks: Model<Mark>,
+    @InjectModel(MemberStat.name) private readonly stats: Model<MemberStat>,
+    @InjectModel(MemberBadge.name) private readonly badges: Model<MemberBadge>,
+  ) {}
+
+  /** Inserts the activity, or returns null when its idempotency key is taken. */
+  async insertActivity(activity: NewActivity): Promise<Activity | null> {
+    try {
+      return (await this.activities.create(activity)).toObject();
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  findActivityByKey(idempotencyKey: string): Promise<Activity | null> {
+    return this.activities.findOne({ idempotencyKey }).lean<Activity>().exec();
+  }
+
+  findActivity(id: Types.ObjectId): Promise<Activity | null> {
+    return this.activities.findById(id).lean<Activity>().exec();
+  }
+
+  async markProcessed(id: Types.ObjectId, pointsAwarded: number): Promise<void> {
+    await this.activities.updateOne({ _id: id }, { $set: { pointsAwarded, processedAt: new Date() } }).exec();
+  }
+
+  async counterValues(ids: string[]): Promise<Map<string, number>> {
+    if (!ids.length) return new Map();
+    const rows = await this.counters
+      .find({ _id: trusted({ $in: ids }) })
+      .lean<Counter[]>()
+      .exec();
+    return new Map(rows.map((row) => [row._id, row.value]));
+  }
+
+  async increment(id: string, by: number): Promise<number> {
+    const row = await this.counters
+      .findOneAndUpdate({ _id: id }, { $inc: { value: by } }, { upsert: true, returnDocument: 'after' })
+      .lean<Counter>()
+      .exec();
+    return row.value;
+  }
+
+  /** True when this mark is new. */
+  async mark(id: string): Promise<boolean> {
+    try {
+      await this.marks.create({ _id: id });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  memberStats(userId: Types.ObjectId): Promise<MemberStat | null> {
+    return this.stats.findById(userId).lean<MemberStat>().exec();
+  }
+
+  async updateMemberStats(
+    userId: Types.ObjectId,
+    inc: Record<string, number>,
+    set: Partial<Pick<MemberStat, 'lastActiveWeek' | 'activeWeekStreak'>>,
+  ): Promise<void> {
+    const update: Record<string, unknown> = {};
+    if (Object.keys(inc).length) update.$inc = inc;
+    if (Object.keys(set).length) update.$set = set;
+    if (Object.keys(update).length) await this.stats.updateOne({ _id: userId }, update, { upsert: true }).exec();
+  }
+
+  memberBadges(userId: Types.ObjectId): Promise<MemberBadge[]> {
+    return this.badges.find({ userId }).sort({ earnedAt: 1 }).lean<MemberBadge[]>().exec();
+  }
+
+  /** True when the badge was awarded now; false when the member already had it. */
+  async awardBadge(userId: Types.ObjectId, key: string): Promise<boolean> {
+    try {
+      await this.badges.create({ _id: `${userId.toHexString()}|${key}`, userId, key, earnedAt: new Date() });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+}

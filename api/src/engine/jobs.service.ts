@@ -1,0 +1,57 @@
+import { BadRequestException, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HubConfig } from '../config/hub-config';
+import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
+import { TiersService } from './tiers.service';
+
+export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/**
+ * The scheduled sweeps, runnable on demand too (admin API, CLI). `asOf` lets an operator re-run
+ * a sweep for a given day — and lets tests move time forward without waiting for it.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobsService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly maintenance: LedgerMaintenanceService,
+    private readonly tiers: TiersService,
+    private readonly config: HubConfig,
+  ) {}
+
+  run(name: string, asOf = new Date(), onProgress?: (done: number) => void): Promise<object> {
+    switch (name as JobName) {
+      case 'expire-points':
+        return this.maintenance.expirePoints(asOf);
+      case 'review-tiers':
+        return this.tiers.review(asOf);
+      case 'reconcile':
+        return this.maintenance.reconcile(onProgress);
+      default:
+        throw new BadRequestException(`Unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    const minutes = this.config.JOBS_INTERVAL_MINUTES;
+    if (!minutes) return;
+    this.timer = setInterval(() => void this.runScheduled(), minutes * 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async runScheduled(): Promise<void> {
+    for (const job of ['expire-points', 'review-tiers'] as const) {
+      try {
+        this.logger.log(`${job}: ${JSON.stringify(await this.run(job))}`);
+      } catch (error) {
+        this.logger.error(`${job} failed`, (error as Error).stack);
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
+import type { LedgerRecordedEvent } from '../common/domain-events';
+import { ContentService } from '../content/content.service';
+import { WriteSerializer } from '../database/write-serializer';
+import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
+import { UsersRepository } from '../users/users.repository';
+
+export interface TierReviewReport {
+  reviewed: number;
+  graceStarted: number;
+  downgraded: number;
+}
+
+/**
+ * Tiers follow qualifying points: up as soon as a threshold is crossed, down only through the
+ * scheduled review, after the grace period, and never because points were spent.
+ */
+@Injectable()
+export class TiersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly content: ContentService,
+    private readonly maintenance: LedgerMaintenanceService,
+    private readonly serializer: WriteSerializer,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  @OnDomainEvent('ledger.recorded')
+  async onLedgerRecorded({ userId, wallet, entry }: LedgerRecordedEvent): Promise<void> {
+    if (entry.amount > 0) await this.raise(new Types.ObjectId(userId), wallet.qualifying);
+  }
+
+  /** Upgrades the member when qualifying points reach a higher tier. */
+  async raise(userId: Types.ObjectId, qualifying: number): Promise<void> {
+    await this.serializer.run(`tier:${userId.toHexString()}`, async () => {
+      const user = await this.users.findById(userId);
+      if (!user) return;
+      const target = this.content.tierFor(qualifying).tier;
+      const currentRank = this.content.tierRank(user.tierKey);
+      if (this.content.tierRank(target.key) > currentRank) {
+        await this.move(userId, user.tierKey, target.key, 'up');
+      } else if (user.tierBelowSince && this.content.tierRank(target.key) >= currentRank) {
+        await this.users.setTierBelowSince(userId, null); // back above the line: the grace clock stops
+      }
+    });
+  }
+
+  /**
+   * The scheduled review: recomputes qualifying points for the window ending at `asOf`, starts
+   * the grace period for members now below their tier, and moves down those whose grace is over.
+   */
+  async review(asOf = new Date()): Promise<TierReviewReport> {
+    const qualifying = await this.maintenance.refreshQualifying(asOf);
+    const graceDays = this.content.downgradeGraceDays();
+    const base = this.content.tiers()[0].key;
+    const report: TierReviewReport = { reviewed: 0, graceStarted: 0, downgraded: 0 };
+    for (let page = await this.users.listAboveTier(base, 500); page.length;) {
+      for (const user of page) {
+        report.reviewed++;
+        const id = user._id.toHexString();
+        await this.serializer.run(`tier:${id}`, async () => {
+          const target = this.content.tierFor(qualifying.get(id) ?? 0).tier;
+          if (this.content.tierRank(target.key) >= this.content.tierRank(user.tierKey)) {
+            if (user.tierBelowSince) await this.users.setTierBelowSince(user._id, null);
+            return;
+          }
+          if (!user.tierBelowSince) {
+            await this.users.setTierBelowSince(user._id, asOf);
+            report.graceStarted++;
+          } else if (
+            DateTime.fromJSDate(asOf).diff(DateTime.fromJSDate(user.tierBelowSince), 'days').days >= graceDays
+          ) {
+            await this.move(user._id, user.tierKey, target.key, 'down');
+            report.downgraded++;
+          }
+        });
+      }
+      page = await this.users.listAboveTier(base, 500, page[page.length - 1]._id);
+    }
+    return report;
+  }
+
+  private async move(userId: Types.ObjectId, from: string, to: string, direction: 'up' | 'down'): Promise<void> {
+    if (!(await this.users.changeTier(userId, from, to))) return;
+    await this.events.publish('tier.changed', { userId: userId.toHexString(), from, to, direction });
+  }
+}

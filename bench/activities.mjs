@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+// Activity-ingest throughput: the hub's POST /api/activities against the raw mongodb driver doing
+// the same minimal writes, on one embedded FerretDB server, in one run.
+//
+// Usage, from the repository root once api/dist is built (no npm script, nothing to install):
+//   node bench/activities.mjs            20 s per side, 50 connections (hub) / workers (raw)
+//   node bench/activities.mjs --quick    5 s per side
+//   BENCH_SECONDS=60 BENCH_CONNECTIONS=100 node bench/activities.mjs
+// It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
+// The report goes to stdout and to bench/results/activities-<timestamp>.json. Exit code: 0 when
+// both sides ran, 2 when the hub side was skipped (the endpoint refused a probe), 1 on a failure.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url); // the api's dist and both packages are CommonJS
+const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
+const autocannon = require('autocannon');
+const { MongoClient, ObjectId } = require('mongodb');
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = positiveInt('BENCH_SECONDS', QUICK ? 5 : 20);
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
+const WARMUP_SECONDS = QUICK ? 1 : 3; // JIT, pools and SQLite pages warm up before anything is measured
+const MEMBERS = Math.max(200, CONNECTIONS); // every raw worker owns at least one member
+const TYPE = 'purchase.recorded';
+const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
+// Limits raised so that the run measures ingest, not the rate limiter.
+const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
+const SETTINGS = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, members: MEMBERS };
+const RUN_ID = Date.now().toString(36);
+const log = (line) => console.error(`[bench] ${line}`); // progress on stderr, the report on stdout
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+function positiveInt(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+let seq = 0; // one counter for every award of the run, so each gets its own idempotency key
+function nextAward(userIds, prefix) {
+  const n = seq++;
+  return { userId: userIds[n % userIds.length], idempotencyKey: `${prefix}-${RUN_ID}-${n}`, value: 1 + (n % 20) };
+}
+
+/** Rate and nearest-rank percentiles of latencies in ms, computed the same way for both sides. */
+function summarize(samples, seconds) {
+  const sorted = Float64Array.from(samples).sort();
+  const n = sorted.length;
+  const round = (x) => Math.round(x * 100) / 100;
+  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
+  const rate = round(n / seconds);
+  return { awards: n, seconds: round(seconds), awardsPerSec: rate, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer().once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The built hub as its own process (so its RSS is its own); resolves once /api/health answers. */
+async function startHub(mongoUri, dataDir) {
+  const port = await freePort();
+  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
+  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
+  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = ''; // the tail, for the error message if it dies
+  const keep = (chunk) => (output = (output + chunk).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
+    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    if (health?.ok) return { base, child };
+  }
+  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
+}
+
+function stopProcess(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => done(clearTimeout(force)));
+    child.kill('SIGTERM');
+  });
+}
+
+/** One JSON POST to the hub; returns the status and the raw text. */
+async function post(base, path, body, headers = {}) {
+  const init = { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) };
+  const res = await fetch(base + path, { ...init, headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.status, text: await res.text() };
+}
+
+/** A setup step: anything but 2xx stops the benchmark with the hub's answer. */
+async function must(base, path, body, headers) {
+  const { status, text } = await post(base, path, body, headers);
+  if (status < 200 || status > 299) throw new Error(`POST ${path} → ${status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** Admin session, organization, members and an API key, through the public API as a client would. */
+async function setUpHub(base) {
+  const login = { email: ADMIN.HUB_ADMIN_EMAIL, password: ADMIN.HUB_ADMIN_PASSWORD };
+  const admin = { authorization: `Bearer ${(await must(base, '/api/auth/login', login)).accessToken}` };
+  const { inviteCode } = await must(base, '/api/organizations', { name: `Bench ${RUN_ID}`, timezone: 'UTC' }, admin);
+  const userIds = [];
+  for (let i = 0; i < MEMBERS; i += 10) {
+    // Batches of 10: argon2 makes registration CPU-bound, more in flight only queues.
+    const batch = Array.from({ length: Math.min(10, MEMBERS - i) }, (_, j) => {
+      const email = `member${i + j}-${RUN_ID}@bench.test`;
+      const member = { email, password: 'bench-member-pw', displayName: `Member ${i + j}`, inviteCode };
+      return must(base, '/api/auth/register', member);
+    });
+    for (const session of await Promise.all(batch)) userIds.push(session.user.id);
+  }
+  const { key } = await must(base, '/api/api-keys', { name: `bench ${RUN_ID}` }, admin);
+  return { key, userIds };
+}
+
+/** autocannon on POST /api/activities with a fresh body (so a fresh idempotency key) per request. */
+function runHub(base, key, userIds, seconds, prefix) {
+  const samples = [];
+  const outcome = { duplicates: 0, firstRefusal: null };
+  let award = false; // set by onResponse, read by the 'response' event autocannon emits right after it
+  const request = {
+    setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...nextAward(userIds, prefix), type: TYPE }) }),
+    // A replayed key would come back 2xx without awarding anything: counted apart, never as an award.
+    onResponse: (status, body) => {
+      const duplicate = status < 300 && body.includes('"duplicate":true');
+      award = status >= 200 && status < 300 && !duplicate;
+      if (duplicate) outcome.duplicates++;
+      if (status >= 300) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
+    },
+  };
+  const options = { url: `${base}/api/activities`, method: 'POST', connections: CONNECTIONS, duration: seconds };
+  const headers = { 'content-type': 'application/json', 'x-api-key': key };
+  return new Promise((done, fail) => {
+    const instance = autocannon({ ...options, headers, timeout: 10, requests: [request] }, (error, result) => {
+      if (error) return fail(error);
+      const { non2xx, errors, timeouts, statusCodeStats } = result;
+      done({ ...summarize(samples, result.duration), non2xx, errors, timeouts, statusCodeStats, ...outcome });
+    });
+    instance.on('response', (_client, _status, _bytes, ms) => award && samples.push(ms));
+  });
+}
+
+/** The floor: the same three writes per award straight through the driver, CONNECTIONS workers. */
+async function runRaw(db, userIds, seconds, prefix) {
+  const [activities, ledger, wallets] = ['activities', 'ledger', 'wallets'].map((name) => db.collection(name));
+  const award = async ({ userId, idempotencyKey, value }) => {
+    const createdAt = new Date();
+    await activities.insertOne({ userId, type: TYPE, value, idempotencyKey, createdAt });
+    const source = { type: 'activity', id: null };
+    await ledger.insertOne({ userId, amount: value, kind: 'earn', reason: TYPE, source, idempotencyKey, createdAt });
+    const $inc = { balance: value, lifetime: value, qualifying: value };
+    await wallets.updateOne({ _id: userId }, { $inc, $set: { updatedAt: createdAt } }, { upsert: true });
+  };
+  // Each worker owns a disjoint slice of members. FerretDB 1.24 applies $inc as read-modify-write
+  // (the hub serializes writes per member in-process for that reason), so concurrent writes to one
+  // wallet here would lose increments or collide on upsert, a cost the hub does not pay either.
+  const slices = Array.from({ length: CONNECTIONS }, (_, w) => userIds.filter((_, i) => i % CONNECTIONS === w));
+  const samples = [];
+  const failures = { errors: 0, firstError: null };
+  // Like autocannon, which drops what is in flight when time is up, only awards done in time count.
+  const end = performance.now() + seconds * 1000;
+  const worker = async (mine) => {
+    while (performance.now() < end) {
+      const t0 = process.hrtime.bigint();
+      try {
+        await award(nextAward(mine, prefix));
+        if (performance.now() <= end) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      } catch (error) {
+        failures.errors++;
+        failures.firstError ??= error.message;
+      }
+    }
+  };
+  await Promise.all(slices.map(worker));
+  return { ...summarize(samples, seconds), ...failures };
+}
+
+/** Current and peak resident memory of a process, in MB, from /proc. */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (field) => Math.round(Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1]) / 1024);
+    return { rssMB: mb('VmRSS'), peakMB: mb('VmHWM') };
+  } catch {
+    return null; // no /proc, or the hub has gone
+  }
+}
+
+const COLUMNS = { 'awards/s': 'awardsPerSec', 'p50 ms': 'p50', 'p95 ms': 'p95', 'p99 ms': 'p99', 'non-2xx': 'non2xx' };
+
+function report(r) {
+  const row = (name, cells) => name.padEnd(26) + cells.map((cell) => String(cell ?? '-').padStart(10)).join('');
+  const side = (name, s) =>
+    s ? row(name, [...Object.values(COLUMNS).map((field) => s[field]), s.errors]) : `${name}  skipped`;
+  const { node, engine, server, autocannon, driver } = r.versions;
+  const lines = [
+    `\nActivity ingest, ${r.seconds} s per side after ${r.warmupSeconds} s of warm-up, ${r.connections} connections`,
+    `(hub) / workers (raw), ${r.members} members; node ${node}, ${engine} ${server}, autocannon ${autocannon}, mongodb ${driver}\n`,
+    row('', [...Object.keys(COLUMNS), 'errors']),
+    side('hub  POST /api/activities', r.hub),
+    side('raw  mongodb driver', r.raw),
+    '',
+  ];
+  if (r.hubSkipped) lines.push(`hub side skipped: ${r.hubSkipped}`);
+  if (r.ratios)
+    lines.push(`hub/raw throughput ${r.ratios.throughput}x   raw/hub p50 ${r.ratios.p50}x   (1 = no overhead)`);
+  if (r.hub?.duplicates) lines.push(`WARNING: ${r.hub.duplicates} 2xx answers said duplicate:true (not awards)`);
+  if (r.hub?.firstRefusal) lines.push(`first non-2xx: ${r.hub.firstRefusal}`);
+  if (r.raw.firstError) lines.push(`first raw error: ${r.raw.firstError}`);
+  const memory = r.hubMemory ? `${r.hubMemory.rssMB} MB (peak ${r.hubMemory.peakMB} MB)` : 'n/a';
+  lines.push(`hub RSS after its run: ${memory}`, `JSON: ${r.file}\n`);
+  console.log(lines.join('\n'));
+}
+
+/** Warm-up and measured run of the hub, or the reason it was skipped when a probe is refused. */
+async function measureHub(hub, key, userIds) {
+  const award = { ...nextAward(userIds, 'probe'), type: TYPE };
+  const { status, text } = await post(hub.base, '/api/activities', award, { 'x-api-key': key });
+  if (status < 200 || status > 299) return { skipped: `probe answered ${status} ${text.slice(0, 200)}` };
+  log(`hub: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
+  await runHub(hub.base, key, userIds, WARMUP_SECONDS, 'warm');
+  return { result: await runHub(hub.base, key, userIds, SECONDS, 'hub') };
+}
+
+/** Warm-up and measured run of the driver in its own database on the same server. */
+async function measureRaw(db, userIds) {
+  log(`raw driver: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
+  for (const name of ['activities', 'ledger'])
+    await db.collection(name).createIndex({ idempotencyKey: 1 }, { unique: true });
+  const ids = userIds.map((id) => new ObjectId(id));
+  await runRaw(db, ids, WARMUP_SECONDS, 'warm');
+  return runRaw(db, ids, SECONDS, 'raw');
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+  let db, hub, client;
+  // On any exit: the embedded database kills its own child; the hub and the temp dir are ours.
+  process.once('exit', () => {
+    hub?.child.kill('SIGKILL');
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+  // Bounded whatever happens: setup, both sides with their warm-ups, plus generous slack.
+  const watchdog = () => (log('watchdog: taking too long, stopping'), process.exit(1));
+  setTimeout(watchdog, (2 * (SECONDS + WARMUP_SECONDS) + 400) * 1000).unref();
+  try {
+    const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
+    db = await startEmbeddedDatabase(dbOptions);
+    const clientOptions = { maxPoolSize: CONNECTIONS, serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 30_000 };
+    client = await new MongoClient(`${db.uri}/raw_bench`, clientOptions).connect();
+    const info = await client.db().admin().command({ buildInfo: 1 });
+    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    log(`hub up at ${hub.base} (pid ${hub.child.pid}); registering ${MEMBERS} members`);
+    const { key, userIds } = await setUpHub(hub.base);
+
+    const { result: hubRun = null, skipped = null } = await measureHub(hub, key, userIds);
+    if (skipped) log(`skipping the hub side: ${skipped}`);
+    const hubMemory = memoryOf(hub.child.pid); // right after its run, while it still holds its load
+    const raw = await measureRaw(client.db(), userIds);
+
+    const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
+    const ratios = hubRun && {
+      throughput: ratio(hubRun.awardsPerSec, raw.awardsPerSec),
+      p50: ratio(raw.p50, hubRun.p50),
+    };
+    const versions = { node: process.version, engine: db.engine, server: info.ferretdbVersion ?? info.version };
+    versions.autocannon = require('autocannon/package.json').version;
+    versions.driver = require('mongodb/package.json').version;
+    const at = new Date().toISOString();
+    const file = join(ROOT, 'bench/results', `activities-${at.replace(/[:.]/g, '-')}.json`);
+    const result = { benchmark: 'activities', at, ...SETTINGS, versions, hub: hubRun, hubSkipped: skipped, raw };
+    Object.assign(result, { ratios, hubMemory, file });
+    mkdirSync(dirname(result.file), { recursive: true });
+    writeFileSync(result.file, JSON.stringify(result, null, 2) + '\n');
+    report(result);
+    return hubRun ? 0 : 2;
+  } finally {
+    await stopProcess(hub?.child);
+    await client?.close();
+    await db?.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => (console.error(error?.stack ?? error), process.exit(1)),
+);
