@@ -34,6 +34,7 @@ const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'be
 const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const SETTINGS = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, members: MEMBERS };
 const RUN_ID = Date.now().toString(36);
+const PIDS = {}; // the database server's, once started
 const log = (line) => console.error(`[bench] ${line}`); // progress on stderr, the report on stdout
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
@@ -203,6 +204,28 @@ function memoryOf(pid) {
   }
 }
 
+/** CPU seconds a process has used so far (user + system), from /proc; NaN where unavailable. */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs `measure` and adds how many cores each process kept busy meanwhile: who was saturated. */
+async function withCores(pids, measure) {
+  const before = Object.values(pids).map(cpuSecondsOf);
+  const [self, t0] = [process.cpuUsage(), performance.now()];
+  const result = await measure();
+  const wall = (performance.now() - t0) / 1000;
+  const busy = (seconds) => Math.round((seconds / wall) * 100) / 100;
+  const cores = Object.entries(pids).map(([name, pid], i) => [name, busy(cpuSecondsOf(pid) - before[i])]);
+  const { user, system } = process.cpuUsage(self);
+  return { ...result, cores: Object.fromEntries([...cores, ['bench', busy((user + system) / 1e6)]]) };
+}
+
 const COLUMNS = { 'awards/s': 'awardsPerSec', 'p50 ms': 'p50', 'p95 ms': 'p95', 'p99 ms': 'p99', 'non-2xx': 'non2xx' };
 
 function report(r) {
@@ -224,6 +247,15 @@ function report(r) {
   if (r.hub?.duplicates) lines.push(`WARNING: ${r.hub.duplicates} 2xx answers said duplicate:true (not awards)`);
   if (r.hub?.firstRefusal) lines.push(`first non-2xx: ${r.hub.firstRefusal}`);
   if (r.raw.firstError) lines.push(`first raw error: ${r.raw.firstError}`);
+  const cores = (side) =>
+    side &&
+    Object.entries(side.cores)
+      .map((entry) => entry.join(' '))
+      .join(', ');
+  lines.push(`cores busy while measuring: hub side ${cores(r.hub) ?? '-'}; raw side ${cores(r.raw)}`);
+  // The database's CPU per award says how much more work than the three writes the hub asks of it.
+  const dbCost = (side) => side && Math.round((side.cores.ferretdb / side.awardsPerSec) * 10_000) / 10;
+  lines.push(`database CPU ms per award: hub ${dbCost(r.hub) ?? '-'}, raw ${dbCost(r.raw)}`);
   const memory = r.hubMemory ? `${r.hubMemory.rssMB} MB (peak ${r.hubMemory.peakMB} MB)` : 'n/a';
   lines.push(`hub RSS after its run: ${memory}`, `JSON: ${r.file}\n`);
   console.log(lines.join('\n'));
@@ -235,8 +267,12 @@ async function measureHub(hub, key, userIds) {
   const { status, text } = await post(hub.base, '/api/activities', award, { 'x-api-key': key });
   if (status < 200 || status > 299) return { skipped: `probe answered ${status} ${text.slice(0, 200)}` };
   log(`hub: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
-  await runHub(hub.base, key, userIds, WARMUP_SECONDS, 'warm');
-  return { result: await runHub(hub.base, key, userIds, SECONDS, 'hub') };
+  // autocannon abandons what is in flight when time is up, but the hub still finishes that work:
+  // waiting about a p99 lets it drain, so that leftover work does not spill into the next run.
+  const drain = (run) => sleep(Math.min(10_000, run.p99 || 0)).then(() => run);
+  await drain(await runHub(hub.base, key, userIds, WARMUP_SECONDS, 'warm'));
+  const pids = { hub: hub.child.pid, ferretdb: PIDS.ferretdb };
+  return { result: await drain(await withCores(pids, () => runHub(hub.base, key, userIds, SECONDS, 'hub'))) };
 }
 
 /** Warm-up and measured run of the driver in its own database on the same server. */
@@ -246,7 +282,7 @@ async function measureRaw(db, userIds) {
     await db.collection(name).createIndex({ idempotencyKey: 1 }, { unique: true });
   const ids = userIds.map((id) => new ObjectId(id));
   await runRaw(db, ids, WARMUP_SECONDS, 'warm');
-  return runRaw(db, ids, SECONDS, 'raw');
+  return withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, SECONDS, 'raw'));
 }
 
 async function main() {
@@ -264,6 +300,7 @@ async function main() {
   try {
     const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
     db = await startEmbeddedDatabase(dbOptions);
+    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid; // for its CPU
     const clientOptions = { maxPoolSize: CONNECTIONS, serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 30_000 };
     client = await new MongoClient(`${db.uri}/raw_bench`, clientOptions).connect();
     const info = await client.db().admin().command({ buildInfo: 1 });

@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { HubConfig } from './config/hub-config';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
+import { ChallengesModule } from './challenges/challenges.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -44,6 +45,7 @@ export class AppModule {
         RealtimeModule,
         DemoModule,
         EngineModule,
+        ChallengesModule,
         NotificationsModule,
       ],
       controllers: [HealthController],

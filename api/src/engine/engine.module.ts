@@ -37,6 +37,6 @@ import { TiersService } from './tiers.service';
   ],
   controllers: [EngineController, JobsController],
   providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService],
-  exports: [ActivitiesService, EngineRepository],
+  exports: [ActivitiesService, EngineRepository, MemberProgressService],
 })
 export class EngineModule {}

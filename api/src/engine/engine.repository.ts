@@ -73,6 +73,17 @@ export class EngineRepository {
     }
   }
 
+  /** Which of these marks exist. */
+  async existingMarks(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.marks
+      .find({ _id: trusted({ $in: ids }) })
+      .select({ _id: 1 })
+      .lean<Mark[]>()
+      .exec();
+    return new Set(rows.map((row) => row._id));
+  }
+
   memberStats(userId: Types.ObjectId): Promise<MemberStat | null> {
     return this.stats.findById(userId).lean<MemberStat>().exec();
   }

@@ -89,6 +89,18 @@ export class MemberProgressService {
     }
   }
 
+  /** Grants a named badge (a challenge's reward) unless the member holds it already. */
+  async grantBadge(userId: Types.ObjectId, key: string): Promise<void> {
+    const badge = this.content.badges().find((b) => b.key === key);
+    if (!badge || !(await this.repository.awardBadge(userId, key))) return;
+    await this.events.publish('badge.earned', {
+      userId: userId.toHexString(),
+      key,
+      name: badge.name,
+      description: badge.description,
+    });
+  }
+
   evaluate(criteria: Criteria, stats: MemberStats) {
     return evaluate(criteria, stats);
   }

@@ -1,0 +1,164 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ACTIVITY_TYPE_PATTERN } from '../../content/dto/rules-file.dto';
+import { CHALLENGE_KINDS, type ChallengeKind } from '../schemas/challenge.schema';
+import { SUBMISSION_STATUSES, type SubmissionStatus } from '../schemas/submission.schema';
+
+export class GoalDto {
+  @ApiProperty({ example: 'lesson.completed' })
+  @IsString()
+  @Matches(ACTIVITY_TYPE_PATTERN, { message: 'goal.activityType must be an activity type' })
+  activityType: string;
+
+  @ApiProperty({ example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  count: number;
+}
+
+export class AudienceDto {
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @Matches(/^[0-9a-f]{24}$/, { each: true, message: 'organizationIds must be organization ids' })
+  organizationIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['gold', 'platinum'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(32, { each: true })
+  tiers?: string[];
+}
+
+export class CreateChallengeDto {
+  @ApiProperty({ maxLength: 120 }) @IsString() @Length(1, 120) title: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @Length(1, 2000) description: string;
+  @ApiProperty({ enum: CHALLENGE_KINDS }) @IsIn(CHALLENGE_KINDS) kind: ChallengeKind;
+  @ApiProperty({ example: 100 }) @IsInt() @Min(0) @Max(100_000) points: number;
+
+  @ApiPropertyOptional({ description: 'A badge from content/badges.yaml, granted on completion' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(48)
+  badgeKey?: string;
+
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) endsAt: string;
+
+  @ApiPropertyOptional({ type: GoalDto, description: 'Required for auto and team challenges' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GoalDto)
+  goal?: GoalDto;
+
+  @ApiPropertyOptional({ type: AudienceDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AudienceDto)
+  audience?: AudienceDto;
+}
+
+export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
+
+export class MyProgressDto {
+  @ApiProperty() count: number;
+  @ApiProperty() goal: number;
+  @ApiProperty({ enum: ['open', 'pending', 'completed'] }) status: 'open' | 'pending' | 'completed';
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The manager’s comment on my last rejected submission',
+  })
+  rejectionComment?: string | null;
+}
+
+export class TeamProgressDto {
+  @ApiProperty({ type: String, nullable: true }) teamId: string | null;
+  @ApiProperty() count: number;
+  @ApiProperty() goal: number;
+  @ApiProperty() completed: boolean;
+}
+
+export class ChallengeDto {
+  @ApiProperty() id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ enum: CHALLENGE_KINDS }) kind: ChallengeKind;
+  @ApiProperty() points: number;
+  @ApiProperty({ type: String, nullable: true }) badgeKey: string | null;
+  @ApiProperty({ format: 'date-time' }) startsAt: string;
+  @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ type: GoalDto, nullable: true }) goal: GoalDto | null;
+  @ApiProperty({ type: AudienceDto }) audience: { organizationIds: string[]; tiers: string[] };
+  @ApiProperty({ type: MyProgressDto }) myProgress: MyProgressDto;
+  @ApiPropertyOptional({ type: TeamProgressDto }) teamProgress?: TeamProgressDto;
+}
+
+export class ChallengeListDto {
+  @ApiProperty({ type: [ChallengeDto] }) items: ChallengeDto[];
+}
+
+export class CreateSubmissionDto {
+  @ApiProperty({ maxLength: 2000 }) @IsString() @Length(1, 2000) text: string;
+
+  @ApiPropertyOptional({ example: 'https://photos.example.com/site-42.jpg' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) address' })
+  url?: string;
+}
+
+export class DecisionDto {
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) comment?: string;
+}
+
+export class SubmissionQueryDto {
+  @ApiPropertyOptional({ enum: SUBMISSION_STATUSES })
+  @IsOptional()
+  @IsIn(SUBMISSION_STATUSES)
+  status?: SubmissionStatus;
+}
+
+export class SubmissionDto {
+  @ApiProperty() id: string;
+  @ApiProperty() challengeId: string;
+  @ApiProperty() challengeTitle: string;
+  @ApiProperty() userId: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty() text: string;
+  @ApiProperty({ type: String, nullable: true }) url: string | null;
+  @ApiProperty({ enum: SUBMISSION_STATUSES }) status: SubmissionStatus;
+  @ApiProperty({ type: String, nullable: true }) comment: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt: string | null;
+}
+
+export class SubmissionListDto {
+  @ApiProperty({ type: [SubmissionDto] }) items: SubmissionDto[];
+}
+
+export class CreatedSubmissionDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['pending'] }) status: 'pending';
+}
