@@ -245,6 +245,7 @@ function report(r) {
   if (r.ratios)
     lines.push(`hub/raw throughput ${r.ratios.throughput}x   raw/hub p50 ${r.ratios.p50}x   (1 = no overhead)`);
   if (r.hub?.duplicates) lines.push(`WARNING: ${r.hub.duplicates} 2xx answers said duplicate:true (not awards)`);
+  if (r.hub?.timeouts) lines.push(`${r.hub.timeouts} of the hub's errors are requests unanswered after 10 s`);
   if (r.hub?.firstRefusal) lines.push(`first non-2xx: ${r.hub.firstRefusal}`);
   if (r.raw.firstError) lines.push(`first raw error: ${r.raw.firstError}`);
   const cores = (side) =>

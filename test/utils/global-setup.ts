@@ -24,6 +24,7 @@ export default async function globalSetup(): Promise<void> {
     LOGIN_RATE_LIMIT: '8',
     REGISTER_RATE_LIMIT: '1000',
     WRITE_RATE_LIMIT: '100000',
+    JOBS_INTERVAL_MINUTES: '0', // sweeps run when a test asks (POST /api/admin/jobs/:name)
   });
   process.env.HUB_E2E_URL = hub.url;
   process.env.HUB_E2E_MONGODB_URI = mongoUri;

@@ -115,3 +115,42 @@ export function withProgram(): { admin: Session; organization: Organization } {
   afterAll(closeDb);
   return program;
 }
+
+/** A fresh API key, as the CRM would hold it. */
+export async function createApiKey(admin: Session): Promise<string> {
+  const response = await http()
+    .post('/api/api-keys')
+    .set(bearer(admin.token))
+    .send({ name: unique('crm') })
+    .expect(201);
+  return response.body.key;
+}
+
+/** Reports an activity the way an external system does. */
+export function postActivity(apiKey: string, body: Record<string, unknown>) {
+  return http()
+    .post('/api/activities')
+    .set('X-Api-Key', apiKey)
+    .send({ idempotencyKey: unique('act'), ...body });
+}
+
+export async function me(session: Session) {
+  return (await http().get('/api/me').set(bearer(session.token)).expect(200)).body;
+}
+
+export function runJob(admin: Session, name: string, asOf?: Date) {
+  return http()
+    .post(`/api/admin/jobs/${name}`)
+    .set(bearer(admin.token))
+    .send(asOf ? { asOf: asOf.toISOString() } : {})
+    .expect(200);
+}
+
+/** Collects every event of one name on a socket, to assert on what arrived (and what did not). */
+export function collect<E extends keyof ServerToClientEvents>(socket: HubSocket, event: E) {
+  const received: Array<Parameters<ServerToClientEvents[E]>[0]> = [];
+  socket.on(event as 'points.awarded', ((payload: never) => received.push(payload)) as never);
+  return received;
+}
+
+export const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -53,7 +53,16 @@ export class ChallengesRepository {
     return this.submissions.findOne({ challengeId, userId }).sort({ _id: -1 }).lean<Submission>().exec();
   }
 
-  listSubmissions(filter: { challengeId?: Types.ObjectId; status?: SubmissionStatus }): Promise<Submission[]> {
+  listSubmissions({
+    challengeId,
+    status,
+  }: {
+    challengeId?: Types.ObjectId;
+    status?: SubmissionStatus;
+  }): Promise<Submission[]> {
+    const filter: Record<string, unknown> = {};
+    if (challengeId) filter.challengeId = challengeId;
+    if (status) filter.status = status;
     return this.submissions.find(filter).sort({ _id: 1 }).limit(500).lean<Submission[]>().exec();
   }
 

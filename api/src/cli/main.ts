@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Presets, SingleBar } from 'cli-progress';
 import { createApp } from '../app.factory';
+import { JobsService } from '../engine/jobs.service';
+import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { loadConfig, REPO_ROOT } from '../config/hub-config';
 import { findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
 import { installFerretDb } from '../database/ferretdb-installer';
@@ -35,16 +39,44 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   },
   seed: {
     help: 'seed                load content and the demo program (idempotent)',
-    run: async () => {
-      const config = loadConfig(process.env);
-      const { uri, embedded } = await resolveDatabase(config);
-      const app = await createApp(config, uri);
-      await app.init();
-      await app.get(DemoDataService).load();
-      await app.close();
-      await embedded?.stop();
-      return 0;
-    },
+    run: async () =>
+      withApp(async (app) => {
+        await app.get(DemoDataService).load();
+        return 0;
+      }),
+  },
+  reconcile: {
+    help: 'reconcile           rebuild every wallet from the ledger and report the drift it fixed',
+    run: async () =>
+      withApp(async (app) => {
+        const bar = new SingleBar(
+          { format: 'reconcile [{bar}] {value}/{total} wallets', hideCursor: true },
+          Presets.shades_classic,
+        );
+        const maintenance = app.get(LedgerMaintenanceService);
+        let started = false;
+        const report = await maintenance.reconcile((done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        });
+        bar.stop();
+        console.log(`Checked ${report.wallets} wallets; fixed ${report.fixed.length}.`);
+        for (const drift of report.fixed) {
+          console.log(
+            `  ${drift.userId}: stored ${JSON.stringify(drift.stored)} → ledger ${JSON.stringify(drift.fromLedger)}`,
+          );
+        }
+        return 0;
+      }),
+  },
+  'expire-points': {
+    help: 'expire-points [iso] expire unspent points past their lifetime (as of now, or the date given)',
+    run: async (args) => withApp(async (app) => printJob(app, 'expire-points', args[0])),
+  },
+  'review-tiers': {
+    help: 'review-tiers [iso]  recompute qualifying points and apply due tier downgrades',
+    run: async (args) => withApp(async (app) => printJob(app, 'review-tiers', args[0])),
   },
   'db:install': {
     help: 'db:install          install FerretDB into .tools/ unless mongod or ferretdb is available',
@@ -68,6 +100,27 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     },
   },
 };
+
+/** Connects the hub (embedded database unless MONGODB_URI is set) for one command, then closes it. */
+async function withApp(work: (app: INestApplication) => Promise<number>): Promise<number> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', JOBS_INTERVAL_MINUTES: '0' });
+  const { uri, embedded } = await resolveDatabase(config);
+  const app = await createApp(config, uri);
+  await app.init();
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+    await embedded?.stop();
+  }
+}
+
+async function printJob(app: INestApplication, name: string, asOf?: string): Promise<number> {
+  const when = asOf ? new Date(asOf) : new Date();
+  if (Number.isNaN(when.getTime())) throw new Error(`Not a date: ${asOf}`);
+  console.log(JSON.stringify(await app.get(JobsService).run(name, when), null, 2));
+  return 0;
+}
 
 async function run(): Promise<number> {
   const [name, ...args] = process.argv.slice(2);

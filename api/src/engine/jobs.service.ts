@@ -21,7 +21,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: HubConfig,
   ) {}
 
-  run(name: string, asOf = new Date(), onProgress?: (done: number) => void): Promise<object> {
+  run(name: string, asOf = new Date(), onProgress?: (done: number, total: number) => void): Promise<object> {
     switch (name as JobName) {
       case 'expire-points':
         return this.maintenance.expirePoints(asOf);

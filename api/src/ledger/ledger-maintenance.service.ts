@@ -53,7 +53,7 @@ export class LedgerMaintenanceService {
    * Rebuilds every wallet from the ledger and reports what it had to fix. Each member is
    * re-summed under its wallet lock, so a live award cannot be mistaken for drift.
    */
-  async reconcile(onProgress: (done: number) => void = () => {}): Promise<ReconcileReport> {
+  async reconcile(onProgress: (done: number, total: number) => void = () => {}): Promise<ReconcileReport> {
     const users = new Set((await this.repository.sumByUser({})).keys());
     for (let page = await this.repository.listWallets(PAGE); page.length;) {
       page.forEach((wallet) => users.add(wallet._id.toHexString()));
@@ -72,7 +72,7 @@ export class LedgerMaintenanceService {
         await this.repository.setWallet(userId, fromLedger);
         fixed.push({ userId: id, stored, fromLedger });
       });
-      onProgress(++done);
+      onProgress(++done, users.size);
     }
     if (fixed.length) this.logger.warn(`Reconcile fixed ${fixed.length} wallet(s)`);
     return { wallets: users.size, fixed };
