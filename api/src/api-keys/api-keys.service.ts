@@ -6,8 +6,17 @@ import { ApiKeysRepository } from './api-keys.repository';
 import type { ApiKeySummaryDto, CreatedApiKeyDto } from './dto/api-key.dto';
 import type { ApiKey } from './schemas/api-key.schema';
 
+/**
+ * A CRM may send hundreds of activities a second; keys are remembered briefly so each one is not
+ * a database look-up. Revoking clears this process's memory at once; other instances within
+ * KEY_CACHE_MS.
+ */
+const KEY_CACHE_MS = 30_000;
+
 @Injectable()
 export class ApiKeysService {
+  private readonly recent = new Map<string, { key: ApiKey; until: number }>();
+
   constructor(private readonly repository: ApiKeysRepository) {}
 
   async create(name: string, createdBy: string): Promise<CreatedApiKeyDto> {
@@ -32,10 +41,17 @@ export class ApiKeysService {
 
   async revoke(id: string): Promise<void> {
     if (!(await this.repository.revoke(toObjectId(id)))) throw new NotFoundException('API key not found');
+    this.recent.clear();
   }
 
   /** The active key matching what a request presented, or null. */
-  authenticate(presented: string): Promise<ApiKey | null> {
-    return this.repository.findActiveByHash(hashApiKey(presented));
+  async authenticate(presented: string): Promise<ApiKey | null> {
+    const hash = hashApiKey(presented);
+    const cached = this.recent.get(hash);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const key = await this.repository.findActiveByHash(hash);
+    if (key) this.recent.set(hash, { key, until: Date.now() + KEY_CACHE_MS });
+    else this.recent.delete(hash);
+    return key;
   }
 }

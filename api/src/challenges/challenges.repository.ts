@@ -36,6 +36,15 @@ export class ChallengesRepository {
     return this.challenges.find(filter).sort({ endsAt: 1 }).limit(200).lean<Challenge[]>().exec();
   }
 
+  /** Challenges ending after `at` (the engine caches these rather than query per award). */
+  listEndingAfter(at: Date): Promise<Challenge[]> {
+    return this.challenges
+      .find({ endsAt: trusted({ $gt: at }) })
+      .limit(1000)
+      .lean<Challenge[]>()
+      .exec();
+  }
+
   /** Every challenge, newest first, for the manager console. */
   listAll(limit: number): Promise<Challenge[]> {
     return this.challenges.find({}).sort({ _id: -1 }).limit(limit).lean<Challenge[]>().exec();

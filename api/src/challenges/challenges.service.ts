@@ -35,8 +35,14 @@ import type { Submission, SubmissionStatus } from './schemas/submission.schema';
  * one records a `challenge.completed` activity keyed by challenge and member, so the engine
  * awards it once (its rule pays the challenge's points), whatever path or retry led there.
  */
+const CACHE_MS = 5_000;
+/** Activities may be reported late; challenges that ended this recently still count them. */
+const RECENT_MS = 7 * 24 * 3600_000;
+
 @Injectable()
 export class ChallengesService {
+  private recent?: { challenges: Challenge[]; until: number };
+
   constructor(
     private readonly repository: ChallengesRepository,
     private readonly engine: EngineRepository,
@@ -53,6 +59,7 @@ export class ChallengesService {
       ...this.validated(input),
       createdBy: new Types.ObjectId(caller.id),
     });
+    this.recent = undefined;
     return (await this.withProgress([challenge], caller))[0];
   }
 
@@ -61,6 +68,7 @@ export class ChallengesService {
     if (!current) throw new NotFoundException('Challenge not found');
     const merged = this.validated({ ...this.toInput(current), ...changes });
     const updated = await this.repository.update(current._id, merged);
+    this.recent = undefined;
     return (await this.withProgress([updated!], caller))[0];
   }
 
@@ -132,10 +140,24 @@ export class ChallengesService {
     return (await this.toSubmissionDtos([decided]))[0];
   }
 
+  /**
+   * Challenges that may still count activities, for the check made on every award. Kept for a
+   * few seconds (and dropped on every change made here) so the hot path does not query them.
+   */
+  private async countingChallenges(): Promise<Challenge[]> {
+    if (!this.recent || this.recent.until < Date.now()) {
+      const challenges = await this.repository.listEndingAfter(new Date(Date.now() - RECENT_MS));
+      this.recent = { challenges: challenges.filter((c) => c.kind !== 'evidence'), until: Date.now() + CACHE_MS };
+    }
+    return this.recent.challenges;
+  }
+
   /** Counts an activity towards the open auto and team challenges it is aimed at. */
   @OnDomainEvent('activity.recorded')
   async onActivityRecorded(event: ActivityRecordedEvent): Promise<void> {
-    const challenges = await this.repository.listOpenAt(event.occurredAt, event.type);
+    const challenges = (await this.countingChallenges()).filter(
+      (c) => c.goal?.activityType === event.type && isOpen(c, event.occurredAt),
+    );
     if (!challenges.length) return;
     const member = await this.users.findById(new Types.ObjectId(event.userId));
     if (!member) return;

@@ -4,10 +4,11 @@ import { DomainEventBus } from '../common/domain-event-bus';
 import { ContentService } from '../content/content.service';
 import type { RuleDto } from '../content/dto/rules-file.dto';
 import { WriteSerializer } from '../database/write-serializer';
+import type { LedgerEntryDto } from '../ledger/dto/ledger.dto';
 import { LedgerService } from '../ledger/ledger.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { HubConfig } from '../config/hub-config';
-import { UserRecord, UsersRepository } from '../users/users.repository';
+import type { UserRecord } from '../users/users.repository';
 import { EngineRepository } from './engine.repository';
 import { MemberProgressService } from './member-progress.service';
 import { applyCaps, capWindows, earnedPoints } from './rules';
@@ -47,7 +48,6 @@ export class ActivitiesService {
     private readonly organizations: OrganizationsService,
     private readonly serializer: WriteSerializer,
     private readonly events: DomainEventBus,
-    private readonly users: UsersRepository,
     private readonly config: HubConfig,
   ) {}
 
@@ -62,24 +62,10 @@ export class ActivitiesService {
     if (rule.per === 'value' && input.value === undefined) {
       throw new BadRequestException(`value is required for ${input.type} (points are per unit of value)`);
     }
-    const inserted = await this.repository.insertActivity({
-      userId: input.user._id,
-      organizationId: input.user.organizationId,
-      type: input.type,
-      occurredAt: input.occurredAt ?? new Date(),
-      value: input.value ?? null,
-      metadata: input.metadata ?? {},
-      reason: input.reason ?? null,
-      source: input.source,
-      idempotencyKey: input.idempotencyKey,
-    });
-    const activity = inserted ?? (await this.repository.findActivityByKey(input.idempotencyKey))!;
-    const userId = activity.userId.toHexString();
-
-    // A replay waits for the original to finish, then reports what it awarded. An activity that
-    // was stored but never processed (a crash in between) is processed now, exactly once.
-    const outcome = await this.serializer.run(`engine:${userId}`, () => this.process(activity._id, rule));
-    if (outcome.processedNow) {
+    const userId = input.user._id.toHexString();
+    const outcome = await this.serializer.run(`engine:${userId}`, () => this.apply(input, rule));
+    if (outcome.recorded) {
+      const activity = outcome.recorded;
       await this.events.publish('activity.recorded', {
         activityId: activity._id.toHexString(),
         userId,
@@ -88,52 +74,91 @@ export class ActivitiesService {
         value: activity.value,
         occurredAt: activity.occurredAt,
         metadata: activity.metadata,
-        pointsAwarded: outcome.points,
+        pointsAwarded: outcome.pointsAwarded,
       });
     }
-    return { activityId: activity._id.toHexString(), pointsAwarded: outcome.points, duplicate: !inserted };
+    return { activityId: outcome.activityId, pointsAwarded: outcome.pointsAwarded, duplicate: outcome.duplicate };
   }
 
-  private async process(activityId: Types.ObjectId, rule: RuleDto): Promise<{ points: number; processedNow: boolean }> {
-    const activity = (await this.repository.findActivity(activityId))!;
-    if (activity.processedAt) return { points: activity.pointsAwarded ?? 0, processedNow: false };
+  /**
+   * Runs under the member's engine lock. The ledger entry (keyed by the activity's idempotency
+   * key) is the commit point for points; the activity document, inserted already processed, is
+   * the commit point for activities that earn nothing (a full cap). A replay fails at whichever
+   * comes first and reports the original.
+   */
+  private async apply(
+    input: RecordActivityInput,
+    rule: RuleDto,
+  ): Promise<RecordActivityResult & { recorded?: Activity }> {
+    const activityId = new Types.ObjectId();
+    const occurredAt = input.occurredAt ?? new Date();
+    const zone = await this.zoneOf(input.user.organizationId);
+    const windows = capWindows(rule, occurredAt, zone).map((window) => ({
+      ...window,
+      id: `cap|${input.user._id.toHexString()}|${input.type}|${window.period}|${window.key}`,
+    }));
+    const points = await this.cappedPoints(rule, input, windows);
 
-    const member = await this.users.findById(activity.userId);
-    const zone = await this.zoneOf(activity.organizationId);
-    const points = await this.cappedPoints(activity, rule, member?.tierKey ?? this.content.tiers()[0].key, zone);
+    let wallet = null;
     if (points > 0) {
-      await this.ledger.record({
-        userId: activity.userId,
-        organizationId: activity.organizationId,
+      const result = await this.ledger.record({
+        userId: input.user._id,
+        organizationId: input.user.organizationId,
         amount: points,
         kind: 'earn',
-        reason: activity.reason ?? rule.description,
-        source: { type: activity.type, id: activity._id.toHexString() },
-        idempotencyKey: `activity:${activity._id.toHexString()}`,
-        occurredAt: activity.occurredAt,
+        reason: input.reason ?? rule.description,
+        source: { type: input.type, id: activityId.toHexString() },
+        idempotencyKey: `activity:${input.idempotencyKey}`,
+        occurredAt,
       });
+      if (result.duplicate) return this.duplicateOf(input.idempotencyKey, result.entry);
+      wallet = result.wallet;
     }
-    await this.progress.count(activity, zone);
-    await this.repository.markProcessed(activity._id, points);
-    await this.progress.awardBadges(activity.userId);
-    return { points, processedNow: true };
+    const activity = await this.repository.insertActivity({
+      _id: activityId,
+      userId: input.user._id,
+      organizationId: input.user.organizationId,
+      type: input.type,
+      occurredAt,
+      value: input.value ?? null,
+      metadata: input.metadata ?? {},
+      reason: input.reason ?? null,
+      source: input.source,
+      idempotencyKey: input.idempotencyKey,
+      pointsAwarded: points,
+      processedAt: new Date(),
+    });
+    if (!activity) return this.duplicateOf(input.idempotencyKey);
+
+    for (const window of windows) if (points > 0) await this.repository.increment(window.id, points);
+    const stats = await this.progress.count(activity, zone);
+    await this.progress.awardBadges(activity.userId, { stats, wallet });
+    return { activityId: activityId.toHexString(), pointsAwarded: points, duplicate: false, recorded: activity };
+  }
+
+  /** What the original of a replayed activity awarded. */
+  private async duplicateOf(idempotencyKey: string, entry?: LedgerEntryDto): Promise<RecordActivityResult> {
+    const original = await this.repository.findActivityByKey(idempotencyKey);
+    if (original) {
+      return { activityId: original._id.toHexString(), pointsAwarded: original.pointsAwarded ?? 0, duplicate: true };
+    }
+    // Only the ledger entry exists (the process stopped right after it): the points stand.
+    return { activityId: entry?.source.id ?? '', pointsAwarded: entry?.amount ?? 0, duplicate: true };
   }
 
   /** Rule points for this member's tier, limited by what the cap windows still allow. */
-  private async cappedPoints(activity: Activity, rule: RuleDto, tierKey: string, zone: string): Promise<number> {
-    const points = earnedPoints(rule, this.content.rules(), tierKey, activity.value ?? undefined);
-    const windows = capWindows(rule, activity.occurredAt, zone).map((window) => ({
-      ...window,
-      id: `cap|${activity.userId.toHexString()}|${activity.type}|${window.period}|${window.key}`,
-    }));
+  private async cappedPoints(
+    rule: RuleDto,
+    input: RecordActivityInput,
+    windows: Array<{ id: string; cap: number }>,
+  ): Promise<number> {
+    const points = earnedPoints(rule, this.content.rules(), input.user.tierKey, input.value);
     if (!windows.length || points === 0) return points;
     const used = await this.repository.counterValues(windows.map((w) => w.id));
-    const allowed = applyCaps(
+    return applyCaps(
       points,
       windows.map((w) => ({ cap: w.cap, used: used.get(w.id) ?? 0 })),
     );
-    for (const window of windows) if (allowed > 0) await this.repository.increment(window.id, allowed);
-    return allowed;
   }
 
   private async zoneOf(organizationId: Types.ObjectId | null): Promise<string> {

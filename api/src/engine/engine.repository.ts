@@ -4,7 +4,7 @@ import { Model, trusted, Types } from 'mongoose';
 import { Activity } from './schemas/activity.schema';
 import { Counter, Mark, MemberBadge, MemberStat } from './schemas/engine-state.schema';
 
-export type NewActivity = Omit<Activity, '_id' | 'createdAt' | 'pointsAwarded' | 'processedAt'>;
+export type NewActivity = Omit<Activity, 'createdAt'>;
 
 /** Field names cannot hold dots in an update path, so activity types are stored with `~`. */
 export const statKey = (name: string) => name.replace(/\./g, '~');
@@ -25,8 +25,12 @@ export class EngineRepository {
 
   /** Inserts the activity, or returns null when its idempotency key is taken. */
   async insertActivity(activity: NewActivity): Promise<Activity | null> {
+    // Every field comes from validated input, so (as for ledger entries) the document goes
+    // straight to the collection rather than through mongoose's document machinery.
+    const stored: Activity = { ...activity, createdAt: new Date() };
     try {
-      return (await this.activities.create(activity)).toObject();
+      await this.activities.collection.insertOne(stored);
+      return stored;
     } catch (error) {
       if (isDuplicateKey(error)) return null;
       throw error;
@@ -35,14 +39,6 @@ export class EngineRepository {
 
   findActivityByKey(idempotencyKey: string): Promise<Activity | null> {
     return this.activities.findOne({ idempotencyKey }).lean<Activity>().exec();
-  }
-
-  findActivity(id: Types.ObjectId): Promise<Activity | null> {
-    return this.activities.findById(id).lean<Activity>().exec();
-  }
-
-  async markProcessed(id: Types.ObjectId, pointsAwarded: number): Promise<void> {
-    await this.activities.updateOne({ _id: id }, { $set: { pointsAwarded, processedAt: new Date() } }).exec();
   }
 
   async counterValues(ids: string[]): Promise<Map<string, number>> {
@@ -88,29 +84,43 @@ export class EngineRepository {
     return this.stats.findById(userId).lean<MemberStat>().exec();
   }
 
-  async updateMemberStats(
-    userId: Types.ObjectId,
-    inc: Record<string, number>,
-    set: Partial<Pick<MemberStat, 'lastActiveWeek' | 'activeWeekStreak'>>,
-  ): Promise<void> {
-    const update: Record<string, unknown> = {};
-    if (Object.keys(inc).length) update.$inc = inc;
-    if (Object.keys(set).length) update.$set = set;
-    if (Object.keys(update).length) await this.stats.updateOne({ _id: userId }, update, { upsert: true }).exec();
+  /**
+   * Adds `inc` to the member's counts and moves the latest active week forward, in one update;
+   * returns the document as it was before, from which the caller derives the streak.
+   */
+  bumpMemberStats(userId: Types.ObjectId, inc: Record<string, number>, week: string): Promise<MemberStat | null> {
+    return this.stats
+      .findOneAndUpdate(
+        { _id: userId },
+        { $inc: inc, $max: { lastActiveWeek: week } },
+        { upsert: true, returnDocument: 'before' },
+      )
+      .lean<MemberStat>()
+      .exec();
+  }
+
+  async setStreak(userId: Types.ObjectId, activeWeekStreak: number): Promise<void> {
+    await this.stats.updateOne({ _id: userId }, { $set: { activeWeekStreak } }).exec();
   }
 
   memberBadges(userId: Types.ObjectId): Promise<MemberBadge[]> {
     return this.badges.find({ userId }).sort({ earnedAt: 1 }).lean<MemberBadge[]>().exec();
   }
 
-  /** True when the badge was awarded now; false when the member already had it. */
+  /**
+   * True when the badge was awarded now; false when the member already had it. The unique `_id`
+   * decides; the copy on the stats document is what the hot path reads.
+   */
   async awardBadge(userId: Types.ObjectId, key: string): Promise<boolean> {
+    const earnedAt = new Date();
+    let awarded = true;
     try {
-      await this.badges.create({ _id: `${userId.toHexString()}|${key}`, userId, key, earnedAt: new Date() });
-      return true;
+      await this.badges.create({ _id: `${userId.toHexString()}|${key}`, userId, key, earnedAt });
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
+      if (!isDuplicateKey(error)) throw error;
+      awarded = false; // held already; the copy below heals a copy lost to a crash in between
     }
+    await this.stats.updateOne({ _id: userId }, { $set: { [`badges.${key}`]: earnedAt } }, { upsert: true }).exec();
+    return awarded;
   }
 }

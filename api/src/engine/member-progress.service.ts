@@ -9,6 +9,37 @@ import { LedgerService } from '../ledger/ledger.service';
 import { Criteria, distinctKey, evaluate, MemberStats } from './badge-criteria';
 import { EngineRepository, fromStatKey, statKey } from './engine.repository';
 import type { Activity } from './schemas/activity.schema';
+import type { MemberStat } from './schemas/engine-state.schema';
+import type { WalletBalances } from '../ledger/ledger.repository';
+
+/** State the caller has just written, so it need not be read back. */
+interface KnownState {
+  stats?: MemberStat | null;
+  wallet?: WalletBalances | null;
+}
+
+/** The stats document as the update left it, computed instead of read back. */
+export function afterUpdate(
+  userId: Types.ObjectId,
+  before: MemberStat | null,
+  inc: Record<string, number>,
+  week: string,
+  activeWeekStreak: number,
+): MemberStat {
+  const after: MemberStat = {
+    _id: userId,
+    counts: { ...(before?.counts ?? {}) },
+    distinct: { ...(before?.distinct ?? {}) },
+    badges: { ...(before?.badges ?? {}) },
+    lastActiveWeek: before?.lastActiveWeek && before.lastActiveWeek > week ? before.lastActiveWeek : week,
+    activeWeekStreak,
+  };
+  for (const [path, by] of Object.entries(inc)) {
+    const [field, key] = path.split('.') as ['counts' | 'distinct', string];
+    after[field][key] = (after[field][key] ?? 0) + by;
+  }
+  return after;
+}
 
 /** Consecutive-week streak after an activity in `week`, given the last active week. */
 export function nextStreak(lastWeek: string | null, streak: number, week: string): number {
@@ -37,7 +68,7 @@ export class MemberProgressService {
   }
 
   /** Counts the activity into the member's statistics (callers hold the member's engine lock). */
-  async count(activity: Activity, zone: string): Promise<void> {
+  async count(activity: Activity, zone: string): Promise<MemberStat> {
     const inc: Record<string, number> = { [`counts.${statKey(activity.type)}`]: 1 };
     for (const badge of this.content.badges()) {
       for (const { type, field } of distinctCriteria(badge.criteria)) {
@@ -49,17 +80,17 @@ export class MemberProgressService {
         }
       }
     }
-    const stats = await this.repository.memberStats(activity.userId);
     const week = DateTime.fromJSDate(activity.occurredAt, { zone }).toISOWeekDate()!.slice(0, 8);
-    const streak = nextStreak(stats?.lastActiveWeek ?? null, stats?.activeWeekStreak ?? 0, week);
-    const latest = !stats?.lastActiveWeek || week >= stats.lastActiveWeek ? week : stats.lastActiveWeek;
-    await this.repository.updateMemberStats(activity.userId, inc, { lastActiveWeek: latest, activeWeekStreak: streak });
+    const before = await this.repository.bumpMemberStats(activity.userId, inc, week);
+    const streak = nextStreak(before?.lastActiveWeek ?? null, before?.activeWeekStreak ?? 0, week);
+    if (streak !== (before?.activeWeekStreak ?? 0)) await this.repository.setStreak(activity.userId, streak);
+    return afterUpdate(activity.userId, before, inc, week, streak);
   }
 
-  async stats(userId: Types.ObjectId): Promise<MemberStats> {
+  async stats(userId: Types.ObjectId, known: KnownState = {}): Promise<MemberStats & { held: Set<string> }> {
     const [stored, wallet] = await Promise.all([
-      this.repository.memberStats(userId),
-      this.ledger.wallet(userId.toHexString()),
+      known.stats ?? this.repository.memberStats(userId),
+      known.wallet ?? this.ledger.wallet(userId.toHexString()),
     ]);
     const decode = (record: Record<string, number> = {}) =>
       Object.fromEntries(Object.entries(record).map(([key, value]) => [fromStatKey(key), value]));
@@ -68,16 +99,14 @@ export class MemberProgressService {
       distinct: decode(stored?.distinct),
       lifetime: wallet.lifetime,
       activeWeekStreak: stored?.activeWeekStreak ?? 0,
+      held: new Set(Object.keys(stored?.badges ?? {})),
     };
   }
 
   /** Awards every badge whose criteria are now met and that the member does not hold yet. */
-  async awardBadges(userId: Types.ObjectId): Promise<void> {
-    const held = new Set((await this.repository.memberBadges(userId)).map((badge) => badge.key));
-    const candidates = this.content.badges().filter((badge) => !held.has(badge.key));
-    if (!candidates.length) return;
-    const stats = await this.stats(userId);
-    for (const badge of candidates) {
+  async awardBadges(userId: Types.ObjectId, known: KnownState = {}): Promise<void> {
+    const stats = await this.stats(userId, known);
+    for (const badge of this.content.badges().filter((b) => !stats.held.has(b.key))) {
       if (!evaluate(badge.criteria, stats).met) continue;
       if (!(await this.repository.awardBadge(userId, badge.key))) continue;
       await this.events.publish('badge.earned', {

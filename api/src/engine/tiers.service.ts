@@ -35,10 +35,11 @@ export class TiersService {
 
   /** Upgrades the member when qualifying points reach a higher tier. */
   async raise(userId: Types.ObjectId, qualifying: number): Promise<void> {
+    const target = this.content.tierFor(qualifying).tier;
+    if (this.content.tierRank(target.key) === 0) return; // nothing to rise to: skip the read
     await this.serializer.run(`tier:${userId.toHexString()}`, async () => {
       const user = await this.users.findById(userId);
       if (!user) return;
-      const target = this.content.tierFor(qualifying).tier;
       const currentRank = this.content.tierRank(user.tierKey);
       if (this.content.tierRank(target.key) > currentRank) {
         await this.move(userId, user.tierKey, target.key, 'up');

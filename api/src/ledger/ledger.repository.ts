@@ -32,7 +32,18 @@ export class LedgerRepository {
 
   /** Inserts an entry; a second entry with the same idempotency key fails with code 11000. */
   async insert(entry: NewLedgerEntry): Promise<LedgerEntry> {
-    return (await this.entries.create({ ...entry, occurredAt: entry.occurredAt ?? new Date() })).toObject();
+    // The hottest write in the hub: every field is set here from validated input, so it goes
+    // straight to the collection instead of through a mongoose document (measured: less CPU
+    // per award than create()).
+    const now = new Date();
+    const stored: LedgerEntry = {
+      _id: new Types.ObjectId(),
+      ...entry,
+      occurredAt: entry.occurredAt ?? now,
+      createdAt: now,
+    };
+    await this.entries.collection.insertOne(stored);
+    return stored;
   }
 
   findByIdempotencyKey(idempotencyKey: string): Promise<LedgerEntry | null> {

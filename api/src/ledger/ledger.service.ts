@@ -44,8 +44,13 @@ export class LedgerService {
   ) {}
 
   async record(entry: NewLedgerEntry): Promise<RecordResult> {
-    const seen = await this.repository.findByIdempotencyKey(entry.idempotencyKey);
-    if (seen) return this.duplicateOf(seen);
+    // A replayed debit must not touch the wallet even briefly, so debits look the key up first.
+    // Credits go straight to the insert: the unique index answers, and on FerretDB a look-up by
+    // anything but _id scans the whole ledger.
+    if (entry.amount < 0) {
+      const seen = await this.repository.findByIdempotencyKey(entry.idempotencyKey);
+      if (seen) return this.duplicateOf(seen);
+    }
 
     const result = await this.serializer.run(`wallet:${entry.userId.toHexString()}`, () => this.apply(entry));
     if (!result.duplicate) {

@@ -28,6 +28,8 @@ export class MemberStat {
   /** ISO week (e.g. 2026-W47) of the latest activity, in the organization's zone. */
   @Prop({ type: String, default: null }) lastActiveWeek: string | null;
   @Prop({ default: 0 }) activeWeekStreak: number;
+  /** Badges held (key → earned at); bounded by the badges in content. Read on every award. */
+  @Prop({ type: Object, default: {} }) badges: Record<string, Date>;
 }
 export const MemberStatSchema = SchemaFactory.createForClass(MemberStat);
 
