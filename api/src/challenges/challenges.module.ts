@@ -19,5 +19,6 @@ import { Submission, SubmissionSchema } from './schemas/submission.schema';
   ],
   controllers: [ChallengesController],
   providers: [ChallengesRepository, ChallengesService],
+  exports: [ChallengesService],
 })
 export class ChallengesModule {}

@@ -3,7 +3,10 @@ import { AuthService } from '../auth/auth.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersRepository } from '../users/users.repository';
-import { DEMO_MEMBERS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_STAFF } from './demo-data';
+import { DateTime } from 'luxon';
+import { ChallengesService } from '../challenges/challenges.service';
+import { toPrincipal } from '../users/users.service';
+import { DEMO_CHALLENGES, DEMO_MEMBERS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_STAFF } from './demo-data';
 
 /**
  * Loads the demo program. Idempotent: everything is found by name or email first, and history
@@ -18,6 +21,7 @@ export class DemoDataService {
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
     private readonly ledger: LedgerService,
+    private readonly challenges: ChallengesService,
   ) {}
 
   async load(): Promise<void> {
@@ -61,6 +65,25 @@ export class DemoDataService {
         if (!result.duplicate) recorded++;
       }
     }
-    this.logger.log(`Demo data ready (${recorded} new ledger entries)`);
+    const created = await this.loadChallenges();
+    this.logger.log(`Demo data ready (${recorded} new ledger entries, ${created} new challenges)`);
+  }
+
+  /** Adds the demo challenges that do not exist yet (matched by title). */
+  private async loadChallenges(): Promise<number> {
+    const manager = await this.users.findByEmail(DEMO_STAFF[1].email);
+    const existing = new Set((await this.challenges.list(toPrincipal(manager!))).map((c) => c.title));
+    const startsAt = DateTime.now().minus({ days: 1 }).startOf('day');
+    let created = 0;
+    for (const challenge of DEMO_CHALLENGES.filter((c) => !existing.has(c.title))) {
+      await this.challenges.create(toPrincipal(manager!), {
+        ...challenge,
+        goal: 'goal' in challenge ? { ...challenge.goal } : undefined,
+        startsAt: startsAt.toUTC().toISO()!,
+        endsAt: startsAt.plus({ days: 15 }).toUTC().toISO()!,
+      });
+      created++;
+    }
+    return created;
   }
 }

@@ -20,6 +20,31 @@ export const DEMO_STAFF = [
   { email: 'product@hub.demo', displayName: 'Pelle from product', roles: ['product'] },
 ] as const;
 
+/** Challenges open when the demo is loaded (windows relative to the first load). */
+export const DEMO_CHALLENGES = [
+  {
+    title: 'Three lessons this week',
+    description: 'Complete any three Learn and Earn lessons before the week is out.',
+    kind: 'auto',
+    points: 150,
+    goal: { activityType: 'lesson.completed', count: 3 },
+  },
+  {
+    title: 'Show us your best install',
+    description: 'Send a photo of an installation you are proud of, with a line about what made it tricky.',
+    kind: 'evidence',
+    points: 200,
+    badgeKey: 'challenger',
+  },
+  {
+    title: 'Crew sales sprint',
+    description: 'Together, record 10 sales this fortnight. Every member of the crew is credited.',
+    kind: 'team',
+    points: 300,
+    goal: { activityType: 'purchase.recorded', count: 10 },
+  },
+] as const;
+
 /** Members with a little history, so the dashboard and statements are not empty. */
 export const DEMO_MEMBERS = [
   {
