@@ -186,8 +186,11 @@ describe('engagement engine', () => {
 
   it('awards a badge exactly once when concurrent activities meet its criteria', async () => {
     const member = await newMember();
+    const bystander = await newMember();
     const socket = await connectSocket(member.token);
+    const bystanderSocket = await connectSocket(bystander.token);
     const badges = collect(socket, 'badge.earned');
+    const stray = collect(bystanderSocket, 'badge.earned');
     try {
       await Promise.all(
         Array.from({ length: 5 }, () => postActivity(apiKey, { userId: member.id, type: 'lesson.completed' })),
@@ -196,10 +199,12 @@ describe('engagement engine', () => {
       const held = await http().get('/api/me/badges').set(bearer(member.token)).expect(200);
       expect(held.body.items).toEqual([{ key: 'first-steps', name: 'First steps', earnedAt: expect.any(String) }]);
       expect(badges).toEqual([{ key: 'first-steps', name: 'First steps', description: 'Complete your first lesson.' }]);
+      expect(stray).toEqual([]);
       const inbox = await http().get('/api/me/notifications').set(bearer(member.token)).expect(200);
       expect(inbox.body.items.filter((n: { type: string }) => n.type === 'badge.earned')).toHaveLength(1);
     } finally {
       socket.close();
+      bystanderSocket.close();
     }
   });
 
