@@ -48,6 +48,7 @@ export default defineConfig({
       HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'hub-web-')),
       LOG_LEVEL: 'warn',
       REGISTER_RATE_LIMIT: '1000',
+      LOGIN_RATE_LIMIT: '1000', // many sign-ins from one address and test account; the limit itself is tested in test/api
     },
   },
 });

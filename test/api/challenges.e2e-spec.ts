@@ -89,7 +89,7 @@ describe('challenges', () => {
         .send({ text: 'again' })
         .expect(409);
       const detail = await http().get(`/api/challenges/${challenge.id}`).set(bearer(member.token)).expect(200);
-      expect(detail.body.myProgress.status).toBe('pending');
+      expect(detail.body.myProgress).toMatchObject({ status: 'pending', lastSubmissionStatus: 'pending' });
 
       const queue = await http().get('/api/submissions?status=pending').set(bearer(manager.token)).expect(200);
       expect(queue.body.items).toEqual(
@@ -145,6 +145,7 @@ describe('challenges', () => {
         goal: 1,
         status: 'open',
         rejectionComment: 'The photo is too blurry',
+        lastSubmissionStatus: 'rejected',
       });
       const inbox = await http().get('/api/me/notifications').set(bearer(member.token));
       expect(inbox.body.items[0]).toMatchObject({
@@ -319,6 +320,18 @@ describe('challenges', () => {
         kind: 'auto',
         points: 150,
       });
+      const badged = await http()
+        .patch(`/api/challenges/${challenge.id}`)
+        .set(bearer(manager.token))
+        .send({ badgeKey: 'steady' })
+        .expect(200);
+      expect(badged.body.badgeKey).toBe('steady');
+      const cleared = await http()
+        .patch(`/api/challenges/${challenge.id}`)
+        .set(bearer(manager.token))
+        .send({ badgeKey: null })
+        .expect(200);
+      expect(cleared.body.badgeKey).toBeNull();
       await http()
         .patch(`/api/challenges/${challenge.id}`)
         .set(bearer(manager.token))

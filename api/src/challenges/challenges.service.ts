@@ -274,14 +274,11 @@ export class ChallengesService {
   }
 
   private evidenceProgress(completed: boolean, latest: Submission | null): MyProgressDto {
-    if (completed) return { count: 1, goal: 1, status: 'completed' };
-    if (latest?.status === 'pending') return { count: 0, goal: 1, status: 'pending' };
-    return {
-      count: 0,
-      goal: 1,
-      status: 'open',
-      rejectionComment: latest?.status === 'rejected' ? latest.comment : null,
-    };
+    const lastSubmissionStatus = latest?.status ?? null;
+    if (completed) return { count: 1, goal: 1, status: 'completed', lastSubmissionStatus };
+    if (latest?.status === 'pending') return { count: 0, goal: 1, status: 'pending', lastSubmissionStatus };
+    const rejectionComment = latest?.status === 'rejected' ? latest.comment : null;
+    return { count: 0, goal: 1, status: 'open', rejectionComment, lastSubmissionStatus };
   }
 
   private validated(input: CreateChallengeDto): Omit<NewChallenge, 'createdBy'> {

@@ -79,8 +79,8 @@ export class DemoDataService {
       await this.challenges.create(toPrincipal(manager!), {
         ...challenge,
         goal: 'goal' in challenge ? { ...challenge.goal } : undefined,
-        startsAt: startsAt.toUTC().toISO()!,
-        endsAt: startsAt.plus({ days: 15 }).toUTC().toISO()!,
+        startsAt: startsAt.toUTC().toISO(),
+        endsAt: startsAt.plus({ days: 15 }).toUTC().toISO(),
       });
       created++;
     }

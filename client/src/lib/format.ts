@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { locale } from './i18n';
+import { hasMessage, locale, t } from './i18n';
 
 /** The viewer's zone: the one saved in their profile, else the device's. */
 export function viewerZone(saved: string | null | undefined): string {
@@ -13,4 +13,23 @@ export function formatDateTime(iso: string, zone: string): string {
 
 export function formatPoints(points: number): string {
   return points.toLocaleString(locale());
+}
+
+const LOCAL_INPUT = "yyyy-MM-dd'T'HH:mm";
+
+/** An instant from the API as the value of an `<input type="datetime-local">` in `zone`. */
+export function toLocalInput(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone }).toFormat(LOCAL_INPUT);
+}
+
+/** The value of an `<input type="datetime-local">`, read as wall time in `zone`, as ISO UTC; null if empty. */
+export function fromLocalInput(value: string, zone: string): string | null {
+  const local = DateTime.fromISO(value, { zone });
+  return local.isValid ? local.toUTC().toISO() : null;
+}
+
+/** An activity type from the rules (`lesson.completed`) as words; unknown types read as themselves. */
+export function activityLabel(type: string): string {
+  const key = `activity.${type}`;
+  return hasMessage(key) ? t(key) : type.split('.').reverse().join(' ').replace(/[-_]/g, ' ');
 }

@@ -1,4 +1,4 @@
-import type { Schemas } from '$lib/api/client';
+import { api, type Schemas } from '$lib/api/client';
 
 type Tier = Schemas['TierDto'];
 
@@ -10,4 +10,20 @@ export function tierStanding(tiers: Tier[], qualifying: number) {
   const next = tiers[index + 1] ?? null;
   const progress = next ? (qualifying - tier.threshold) / (next.threshold - tier.threshold) : 1;
   return { tier, next, toNext: next ? next.threshold - qualifying : 0, progress: Math.min(1, Math.max(0, progress)) };
+}
+
+let catalog: Promise<Tier[]> | null = null;
+
+/** The program's tiers, ascending; fetched once per page load (they change only with a deploy). */
+export function loadTiers(): Promise<Tier[]> {
+  catalog ??= api.GET('/api/tiers').then(({ data }) => {
+    if (!data) catalog = null; // try again next time
+    return data?.items ?? [];
+  });
+  return catalog;
+}
+
+/** A tier's display name, or its key when the tier is unknown. */
+export function tierName(tiers: Tier[], key: string): string {
+  return tiers.find((tier) => tier.key === key)?.name ?? key;
 }

@@ -56,11 +56,15 @@ export class CreateChallengeDto {
   @ApiProperty({ enum: CHALLENGE_KINDS }) @IsIn(CHALLENGE_KINDS) kind: ChallengeKind;
   @ApiProperty({ example: 100 }) @IsInt() @Min(0) @Max(100_000) points: number;
 
-  @ApiPropertyOptional({ description: 'A badge from content/badges.yaml, granted on completion' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'A badge from content/badges.yaml, granted on completion; null removes it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(48)
-  badgeKey?: string;
+  badgeKey?: string | null;
 
   @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) endsAt: string;
@@ -90,6 +94,13 @@ export class MyProgressDto {
     description: 'The manager’s comment on my last rejected submission',
   })
   rejectionComment?: string | null;
+
+  @ApiPropertyOptional({
+    enum: ['pending', 'approved', 'rejected'],
+    nullable: true,
+    description: 'Evidence challenges: the status of my last submission (null: none yet)',
+  })
+  lastSubmissionStatus?: 'pending' | 'approved' | 'rejected' | null;
 }
 
 export class TeamProgressDto {

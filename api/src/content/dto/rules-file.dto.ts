@@ -45,7 +45,11 @@ export class RuleDto {
   @Type(() => CapsDto)
   caps?: CapsDto;
 
-  @ApiPropertyOptional({ description: 'Tier key → factor; overrides the program-wide multipliers' })
+  @ApiPropertyOptional({
+    description: 'Tier key → factor; overrides the program-wide multipliers',
+    type: 'object',
+    additionalProperties: { type: 'number' },
+  })
   @IsOptional()
   tierMultipliers?: Record<string, number>;
 

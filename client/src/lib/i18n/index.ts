@@ -26,3 +26,8 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
     return typeof value === 'number' ? value.toLocaleString(currentLocale) : value;
   });
 }
+
+/** Whether the catalog has a message for a key built at run time (e.g. from an API value). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(current, key);
+}

@@ -1,6 +1,8 @@
-import type { ClientToServerEvents, ServerToClientEvents } from '$events';
+import type { ClientToServerEvents, ServerToClientEvents, TierChangedPayload } from '$events';
 import { t } from '$lib/i18n';
+import { loadTiers, tierName } from '$lib/tiers';
 import { io, type Socket } from 'socket.io-client';
+import { notifications } from './notifications.svelte';
 import { session } from './session.svelte';
 import { toasts } from './toasts.svelte';
 
@@ -11,6 +13,8 @@ class Live {
   connected = $state(false);
   /** Increases on every ledger change, so lists can refetch. */
   revision = $state(0);
+  /** Increases when a badge, tier or challenge changes, so progress views can refetch. */
+  progressRevision = $state(0);
   private socket: HubSocket | null = null;
 
   connect(token: string): void {
@@ -29,6 +33,19 @@ class Live {
       session.applyWallet(wallet);
       this.revision++;
     });
+    socket.on('badge.earned', (badge) => {
+      toasts.push(t('toast.badgeEarned', { name: badge.name }), 'success');
+      this.progressChanged();
+    });
+    socket.on('tier.changed', (change) => {
+      void this.announceTier(change);
+      this.progressChanged();
+    });
+    socket.on('challenge.completed', (challenge) => {
+      toasts.push(t('toast.challengeCompleted', { title: challenge.title, points: challenge.points }), 'success');
+      this.progressChanged();
+    });
+    socket.on('notification', () => notifications.received());
     this.socket = socket;
   }
 
@@ -36,6 +53,18 @@ class Live {
     this.socket?.disconnect();
     this.socket = null;
     this.connected = false;
+  }
+
+  private progressChanged(): void {
+    this.progressRevision++;
+    void session.refresh(); // the tier and points shown come from /api/me
+  }
+
+  private async announceTier({ from, to }: TierChangedPayload): Promise<void> {
+    const tiers = await loadTiers();
+    const rank = (key: string) => tiers.findIndex((tier) => tier.key === key);
+    const up = rank(to) >= rank(from);
+    toasts.push(t(up ? 'toast.tierUp' : 'toast.tierDown', { tier: tierName(tiers, to) }), up ? 'success' : 'info');
   }
 }
 
