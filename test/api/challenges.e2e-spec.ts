@@ -36,7 +36,15 @@ describe('challenges', () => {
     http()
       .post('/api/challenges')
       .set(bearer(by.token))
-      .send({ title: unique('Challenge'), description: 'Do the thing', points: 150, ...window(), ...body });
+      .send({
+        title: unique('Challenge'),
+        description: 'Do the thing',
+        points: 150,
+        ...window(),
+        // Aimed at this suite's organization, so other suites' members never progress on them.
+        audience: { organizationIds: [program.organization.id] },
+        ...body,
+      });
   const newMember = (code = program.organization.inviteCode) => registerMember(code, 'challenger');
   const lesson = (userId: string) => postActivity(apiKey, { userId, type: 'lesson.completed' }).expect(201);
   const ledgerFor = async (userId: string, type: string) =>

@@ -148,6 +148,33 @@ describe('engagement engine', () => {
     expect((await me(other)).points.balance).toBe(100);
   });
 
+  it('answers a late replay of a capped activity as a duplicate, even once the cap has room again', async () => {
+    const member = await newMember();
+    const yesterday = DateTime.now().minus({ days: 1 }).toISO();
+    for (let i = 0; i < 5; i++) {
+      await postActivity(apiKey, { userId: member.id, type: 'lesson.completed', occurredAt: yesterday }).expect(201);
+    }
+    const key = unique('capped');
+    const capped = await postActivity(apiKey, {
+      userId: member.id,
+      type: 'lesson.completed',
+      occurredAt: yesterday,
+      idempotencyKey: key,
+    });
+    expect(capped.status).toBe(201);
+    expect(capped.body.pointsAwarded).toBe(0);
+    // The same activity again, today (a fresh day's cap): still the same activity, still nothing.
+    const replay = await postActivity(apiKey, {
+      userId: member.id,
+      type: 'lesson.completed',
+      idempotencyKey: key,
+    }).expect(200);
+    expect(replay.body).toEqual({ activityId: capped.body.activityId, pointsAwarded: 0, duplicate: true });
+    expect((await me(member)).points.balance).toBe(100);
+    const statement = await http().get('/api/me/ledger').set(bearer(member.token));
+    expect(statement.body.items[0]).toMatchObject({ amount: 0, reason: expect.stringContaining('Limit reached') });
+  });
+
   it('counts caps in the member’s organization time zone', async () => {
     const tokyo = await http()
       .post('/api/organizations')

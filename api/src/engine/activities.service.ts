@@ -81,10 +81,10 @@ export class ActivitiesService {
   }
 
   /**
-   * Runs under the member's engine lock. The ledger entry (keyed by the activity's idempotency
-   * key) is the commit point for points; the activity document, inserted already processed, is
-   * the commit point for activities that earn nothing (a full cap). A replay fails at whichever
-   * comes first and reports the original.
+   * Runs under the member's engine lock. Every activity writes exactly one ledger entry, keyed by
+   * its idempotency key (0 points when a cap is full, so that the entry says why): that insert is
+   * the commit point, and a replay — however late, whatever the caps say by then — stops there.
+   * The same wallet update applies the member's statistics, so an award is one update.
    */
   private async apply(
     input: RecordActivityInput,
@@ -98,22 +98,26 @@ export class ActivitiesService {
       id: `cap|${input.user._id.toHexString()}|${input.type}|${window.period}|${window.key}`,
     }));
     const points = await this.cappedPoints(rule, input, windows);
-
-    let wallet = null;
-    if (points > 0) {
-      const result = await this.ledger.record({
+    const counts = await this.progress.countsFor(
+      { userId: input.user._id, type: input.type, metadata: input.metadata ?? {}, occurredAt },
+      zone,
+    );
+    const reason = input.reason ?? rule.description;
+    const result = await this.ledger.record(
+      {
         userId: input.user._id,
         organizationId: input.user.organizationId,
         amount: points,
         kind: 'earn',
-        reason: input.reason ?? rule.description,
+        reason: points > 0 || !windows.length ? reason : `${reason} Limit reached: no points this time.`,
         source: { type: input.type, id: activityId.toHexString() },
         idempotencyKey: `activity:${input.idempotencyKey}`,
         occurredAt,
-      });
-      if (result.duplicate) return this.duplicateOf(input.idempotencyKey, result.entry);
-      wallet = result.wallet;
-    }
+      },
+      counts,
+    );
+    if (result.duplicate) return this.duplicateOf(input.idempotencyKey, result.entry);
+
     const activity = await this.repository.insertActivity({
       _id: activityId,
       userId: input.user._id,
@@ -128,11 +132,11 @@ export class ActivitiesService {
       pointsAwarded: points,
       processedAt: new Date(),
     });
-    if (!activity) return this.duplicateOf(input.idempotencyKey);
+    if (!activity) return this.duplicateOf(input.idempotencyKey, result.entry); // recorded before the ledger key existed
 
-    for (const window of windows) if (points > 0) await this.repository.increment(window.id, points);
-    const stats = await this.progress.count(activity, zone);
-    await this.progress.awardBadges(activity.userId, { stats, wallet });
+    if (points > 0) for (const window of windows) await this.repository.increment(window.id, points);
+    const stats = await this.progress.settle(input.user._id, result.statsBefore ?? null, counts);
+    await this.progress.awardBadges(input.user._id, { stats, wallet: result.wallet });
     return { activityId: activityId.toHexString(), pointsAwarded: points, duplicate: false, recorded: activity };
   }
 

@@ -17,8 +17,6 @@ import {
   MarkSchema,
   MemberBadge,
   MemberBadgeSchema,
-  MemberStat,
-  MemberStatSchema,
 } from './schemas/engine-state.schema';
 import { TiersService } from './tiers.service';
 
@@ -28,7 +26,6 @@ import { TiersService } from './tiers.service';
       { name: Activity.name, schema: ActivitySchema },
       { name: Counter.name, schema: CounterSchema },
       { name: Mark.name, schema: MarkSchema },
-      { name: MemberStat.name, schema: MemberStatSchema },
       { name: MemberBadge.name, schema: MemberBadgeSchema },
     ]),
     LedgerModule,

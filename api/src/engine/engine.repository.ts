@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { Activity } from './schemas/activity.schema';
-import { Counter, Mark, MemberBadge, MemberStat } from './schemas/engine-state.schema';
+import { Counter, Mark, MemberBadge } from './schemas/engine-state.schema';
 
 export type NewActivity = Omit<Activity, 'createdAt'>;
 
@@ -19,7 +19,6 @@ export class EngineRepository {
     @InjectModel(Activity.name) private readonly activities: Model<Activity>,
     @InjectModel(Counter.name) private readonly counters: Model<Counter>,
     @InjectModel(Mark.name) private readonly marks: Model<Mark>,
-    @InjectModel(MemberStat.name) private readonly stats: Model<MemberStat>,
     @InjectModel(MemberBadge.name) private readonly badges: Model<MemberBadge>,
   ) {}
 
@@ -80,47 +79,18 @@ export class EngineRepository {
     return new Set(rows.map((row) => row._id));
   }
 
-  memberStats(userId: Types.ObjectId): Promise<MemberStat | null> {
-    return this.stats.findById(userId).lean<MemberStat>().exec();
-  }
-
-  /**
-   * Adds `inc` to the member's counts and moves the latest active week forward, in one update;
-   * returns the document as it was before, from which the caller derives the streak.
-   */
-  bumpMemberStats(userId: Types.ObjectId, inc: Record<string, number>, week: string): Promise<MemberStat | null> {
-    return this.stats
-      .findOneAndUpdate(
-        { _id: userId },
-        { $inc: inc, $max: { lastActiveWeek: week } },
-        { upsert: true, returnDocument: 'before' },
-      )
-      .lean<MemberStat>()
-      .exec();
-  }
-
-  async setStreak(userId: Types.ObjectId, activeWeekStreak: number): Promise<void> {
-    await this.stats.updateOne({ _id: userId }, { $set: { activeWeekStreak } }).exec();
-  }
-
   memberBadges(userId: Types.ObjectId): Promise<MemberBadge[]> {
     return this.badges.find({ userId }).sort({ earnedAt: 1 }).lean<MemberBadge[]>().exec();
   }
 
-  /**
-   * True when the badge was awarded now; false when the member already had it. The unique `_id`
-   * decides; the copy on the stats document is what the hot path reads.
-   */
-  async awardBadge(userId: Types.ObjectId, key: string): Promise<boolean> {
-    const earnedAt = new Date();
-    let awarded = true;
+  /** True when the badge was awarded now; false when the member already had it (unique `_id`). */
+  async awardBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<boolean> {
     try {
       await this.badges.create({ _id: `${userId.toHexString()}|${key}`, userId, key, earnedAt });
+      return true;
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      awarded = false; // held already; the copy below heals a copy lost to a crash in between
+      if (isDuplicateKey(error)) return false;
+      throw error;
     }
-    await this.stats.updateOne({ _id: userId }, { $set: { [`badges.${key}`]: earnedAt } }, { upsert: true }).exec();
-    return awarded;
   }
 }

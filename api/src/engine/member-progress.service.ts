@@ -8,25 +8,32 @@ import { ContentService } from '../content/content.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { Criteria, distinctKey, evaluate, MemberStats } from './badge-criteria';
 import { EngineRepository, fromStatKey, statKey } from './engine.repository';
-import type { Activity } from './schemas/activity.schema';
-import type { MemberStat } from './schemas/engine-state.schema';
 import type { WalletBalances } from '../ledger/ledger.repository';
+import type { MemberStats as StoredStats, MemberStatsUpdate } from '../ledger/schemas/wallet.schema';
 
 /** State the caller has just written, so it need not be read back. */
 interface KnownState {
-  stats?: MemberStat | null;
+  stats?: StoredStats | null;
   wallet?: WalletBalances | null;
+}
+
+/** What an activity adds to the member's statistics (applied by the ledger in the award's update). */
+export interface ActivityCounts {
+  userId: Types.ObjectId;
+  type: string;
+  metadata: Record<string, string | number | boolean>;
+  occurredAt: Date;
 }
 
 /** The stats document as the update left it, computed instead of read back. */
 export function afterUpdate(
   userId: Types.ObjectId,
-  before: MemberStat | null,
+  before: StoredStats | null,
   inc: Record<string, number>,
   week: string,
   activeWeekStreak: number,
-): MemberStat {
-  const after: MemberStat = {
+): StoredStats {
+  const after: StoredStats = {
     _id: userId,
     counts: { ...(before?.counts ?? {}) },
     distinct: { ...(before?.distinct ?? {}) },
@@ -67,8 +74,11 @@ export class MemberProgressService {
     await this.serializer.run(`engine:${userId}`, () => this.awardBadges(new Types.ObjectId(userId)));
   }
 
-  /** Counts the activity into the member's statistics (callers hold the member's engine lock). */
-  async count(activity: Activity, zone: string): Promise<MemberStat> {
+  /**
+   * The statistics an activity adds: its type's count, new distinct values (marked once each),
+   * and its ISO week in the organization's zone. The ledger applies them with the award.
+   */
+  async countsFor(activity: ActivityCounts, zone: string): Promise<MemberStatsUpdate> {
     const inc: Record<string, number> = { [`counts.${statKey(activity.type)}`]: 1 };
     for (const badge of this.content.badges()) {
       for (const { type, field } of distinctCriteria(badge.criteria)) {
@@ -80,16 +90,19 @@ export class MemberProgressService {
         }
       }
     }
-    const week = DateTime.fromJSDate(activity.occurredAt, { zone }).toISOWeekDate()!.slice(0, 8);
-    const before = await this.repository.bumpMemberStats(activity.userId, inc, week);
-    const streak = nextStreak(before?.lastActiveWeek ?? null, before?.activeWeekStreak ?? 0, week);
-    if (streak !== (before?.activeWeekStreak ?? 0)) await this.repository.setStreak(activity.userId, streak);
-    return afterUpdate(activity.userId, before, inc, week, streak);
+    return { inc, week: DateTime.fromJSDate(activity.occurredAt, { zone }).toISOWeekDate()!.slice(0, 8) };
+  }
+
+  /** After the update: moves the streak if the week changed and returns the statistics as stored. */
+  async settle(userId: Types.ObjectId, before: StoredStats | null, update: MemberStatsUpdate): Promise<StoredStats> {
+    const streak = nextStreak(before?.lastActiveWeek ?? null, before?.activeWeekStreak ?? 0, update.week);
+    if (streak !== (before?.activeWeekStreak ?? 0)) await this.ledger.setStreak(userId, streak);
+    return afterUpdate(userId, before, update.inc, update.week, streak);
   }
 
   async stats(userId: Types.ObjectId, known: KnownState = {}): Promise<MemberStats & { held: Set<string> }> {
     const [stored, wallet] = await Promise.all([
-      known.stats ?? this.repository.memberStats(userId),
+      known.stats ?? this.ledger.memberStats(userId),
       known.wallet ?? this.ledger.wallet(userId.toHexString()),
     ]);
     const decode = (record: Record<string, number> = {}) =>
@@ -107,21 +120,20 @@ export class MemberProgressService {
   async awardBadges(userId: Types.ObjectId, known: KnownState = {}): Promise<void> {
     const stats = await this.stats(userId, known);
     for (const badge of this.content.badges().filter((b) => !stats.held.has(b.key))) {
-      if (!evaluate(badge.criteria, stats).met) continue;
-      if (!(await this.repository.awardBadge(userId, badge.key))) continue;
-      await this.events.publish('badge.earned', {
-        userId: userId.toHexString(),
-        key: badge.key,
-        name: badge.name,
-        description: badge.description,
-      });
+      if (evaluate(badge.criteria, stats).met) await this.grantBadge(userId, badge.key);
     }
   }
 
   /** Grants a named badge (a challenge's reward) unless the member holds it already. */
   async grantBadge(userId: Types.ObjectId, key: string): Promise<void> {
     const badge = this.content.badges().find((b) => b.key === key);
-    if (!badge || !(await this.repository.awardBadge(userId, key))) return;
+    if (!badge) return;
+    const earnedAt = new Date();
+    const awarded = await this.repository.awardBadge(userId, key, earnedAt);
+    // The copy on the member's document is what the award path reads; writing it on a repeat
+    // too heals a copy lost to a stop between the two writes.
+    await this.ledger.noteBadge(userId, key, earnedAt);
+    if (!awarded) return;
     await this.events.publish('badge.earned', {
       userId: userId.toHexString(),
       key,

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
 import { LedgerEntry, type LedgerKind } from './schemas/ledger-entry.schema';
-import { Wallet } from './schemas/wallet.schema';
+import { MemberStats, MemberStatsUpdate, Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
 
 export type NewLedgerEntry = Omit<LedgerEntry, '_id' | 'createdAt' | 'occurredAt'> & { occurredAt?: Date };
@@ -94,13 +94,43 @@ export class LedgerRepository {
     return (await this.wallets.findById(userId, BALANCES).lean<WalletBalances>().exec()) ?? { ...EMPTY_WALLET };
   }
 
-  /** Adds `delta` to the wallet, creating it on first use. */
-  async applyDelta(userId: Types.ObjectId, delta: WalletDelta): Promise<WalletBalances> {
-    const wallet = await this.wallets
-      .findOneAndUpdate({ _id: userId }, { $inc: delta }, { upsert: true, returnDocument: 'after' })
+  /**
+   * Adds `delta` (and any statistics) to the wallet in one update, creating it on first use.
+   * Returns the balances after, and the document as it was before (for the statistics).
+   */
+  async applyDelta(
+    userId: Types.ObjectId,
+    delta: WalletDelta,
+    stats?: MemberStatsUpdate,
+  ): Promise<{ wallet: WalletBalances; before: Wallet | null }> {
+    const update: Record<string, unknown> = { $inc: { ...delta, ...(stats?.inc ?? {}) } };
+    if (stats) update.$max = { lastActiveWeek: stats.week };
+    const before = await this.wallets
+      .findOneAndUpdate({ _id: userId }, update, { upsert: true, returnDocument: 'before' })
       .lean<Wallet>()
       .exec();
-    return balancesOf(wallet);
+    const was = before ? balancesOf(before) : EMPTY_WALLET;
+    return {
+      before,
+      wallet: {
+        balance: was.balance + delta.balance,
+        lifetime: was.lifetime + delta.lifetime,
+        qualifying: was.qualifying + delta.qualifying,
+      },
+    };
+  }
+
+  memberStats(userId: Types.ObjectId): Promise<MemberStats | null> {
+    return this.wallets.findById(userId).lean<MemberStats>().exec();
+  }
+
+  async setStreak(userId: Types.ObjectId, activeWeekStreak: number): Promise<void> {
+    await this.wallets.updateOne({ _id: userId }, { $set: { activeWeekStreak } }).exec();
+  }
+
+  /** Records a held badge on the member's document (the copy the award path reads). */
+  async noteBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<void> {
+    await this.wallets.updateOne({ _id: userId }, { $set: { [`badges.${key}`]: earnedAt } }, { upsert: true }).exec();
   }
 
   /** Takes `amount` spendable points only if the balance covers them; null when it does not. */

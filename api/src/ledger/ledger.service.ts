@@ -7,6 +7,7 @@ import { Page, toObjectId, toPage } from '../common/pagination';
 import { WriteSerializer } from '../database/write-serializer';
 import type { LedgerEntryDto } from './dto/ledger.dto';
 import { LedgerRepository, NewLedgerEntry, WalletBalances } from './ledger.repository';
+import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
 import type { LedgerEntry } from './schemas/ledger-entry.schema';
 import { walletDelta } from './wallet-delta';
 
@@ -23,6 +24,8 @@ export interface RecordResult {
   entry: LedgerEntryDto;
   wallet: WalletBalances;
   duplicate: boolean;
+  /** With `stats`: the member's statistics as they were before this entry applied them. */
+  statsBefore?: MemberStats | null;
 }
 
 function isDuplicateKey(error: unknown): boolean {
@@ -43,7 +46,11 @@ export class LedgerService {
     private readonly content: ContentService,
   ) {}
 
-  async record(entry: NewLedgerEntry): Promise<RecordResult> {
+  /**
+   * `stats`: the member's activity statistics to apply in the same wallet update (the engine's
+   * award path), so that an award costs one update.
+   */
+  async record(entry: NewLedgerEntry, stats?: MemberStatsUpdate): Promise<RecordResult> {
     // A replayed debit must not touch the wallet even briefly, so debits look the key up first.
     // Credits go straight to the insert: the unique index answers, and on FerretDB a look-up by
     // anything but _id scans the whole ledger.
@@ -52,7 +59,7 @@ export class LedgerService {
       if (seen) return this.duplicateOf(seen);
     }
 
-    const result = await this.serializer.run(`wallet:${entry.userId.toHexString()}`, () => this.apply(entry));
+    const result = await this.serializer.run(`wallet:${entry.userId.toHexString()}`, () => this.apply(entry, stats));
     if (!result.duplicate) {
       await this.events.publish('ledger.recorded', {
         userId: entry.userId.toHexString(),
@@ -63,7 +70,7 @@ export class LedgerService {
     return result;
   }
 
-  private async apply(entry: NewLedgerEntry): Promise<RecordResult> {
+  private async apply(entry: NewLedgerEntry, stats?: MemberStatsUpdate): Promise<RecordResult> {
     const delta = walletDelta(entry.kind, entry.amount);
     if (entry.occurredAt && entry.occurredAt < this.qualificationStart()) delta.qualifying = 0;
     const isDebit = delta.balance < 0;
@@ -75,11 +82,12 @@ export class LedgerService {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       // Lost the race for this idempotency key: give our debit back and report the winner.
-      if (isDebit) await this.repository.applyDelta(entry.userId, { ...delta, balance: -delta.balance });
+      if (isDebit) await this.repository.applyDelta(entry.userId, { ...delta, balance: -delta.balance }, undefined);
       return this.duplicateOf((await this.repository.findByIdempotencyKey(entry.idempotencyKey))!);
     }
-    const wallet = debited ?? (await this.repository.applyDelta(entry.userId, delta));
-    return { entry: toLedgerEntryDto(stored), wallet, duplicate: false };
+    if (debited) return { entry: toLedgerEntryDto(stored), wallet: debited, duplicate: false };
+    const applied = await this.repository.applyDelta(entry.userId, delta, stats);
+    return { entry: toLedgerEntryDto(stored), wallet: applied.wallet, duplicate: false, statsBefore: applied.before };
   }
 
   /** Credits that happened before this instant no longer count towards the tier. */
@@ -89,6 +97,21 @@ export class LedgerService {
 
   private async duplicateOf(entry: LedgerEntry): Promise<RecordResult> {
     return { entry: toLedgerEntryDto(entry), wallet: await this.repository.getWallet(entry.userId), duplicate: true };
+  }
+
+  memberStats(userId: Types.ObjectId): Promise<MemberStats | null> {
+    return this.repository.memberStats(userId);
+  }
+
+  /** Statistics-only changes to the wallet document, under the same lock as balance changes. */
+  setStreak(userId: Types.ObjectId, streak: number): Promise<void> {
+    return this.serializer.run(`wallet:${userId.toHexString()}`, () => this.repository.setStreak(userId, streak));
+  }
+
+  noteBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<void> {
+    return this.serializer.run(`wallet:${userId.toHexString()}`, () =>
+      this.repository.noteBadge(userId, key, earnedAt),
+    );
   }
 
   wallet(userId: string): Promise<WalletBalances> {

@@ -19,20 +19,6 @@ export class Mark {
 }
 export const MarkSchema = SchemaFactory.createForClass(Mark);
 
-/** What badge criteria look at, per member (`_id` = user id). Keys are activity types with `.` → `~`. */
-@Schema({ collection: 'member_stats', versionKey: false })
-export class MemberStat {
-  _id: Types.ObjectId;
-  @Prop({ type: Object, default: {} }) counts: Record<string, number>;
-  @Prop({ type: Object, default: {} }) distinct: Record<string, number>;
-  /** ISO week (e.g. 2026-W47) of the latest activity, in the organization's zone. */
-  @Prop({ type: String, default: null }) lastActiveWeek: string | null;
-  @Prop({ default: 0 }) activeWeekStreak: number;
-  /** Badges held (key → earned at); bounded by the badges in content. Read on every award. */
-  @Prop({ type: Object, default: {} }) badges: Record<string, Date>;
-}
-export const MemberStatSchema = SchemaFactory.createForClass(MemberStat);
-
 /** A badge a member holds; `_id` = `user|badge`, so it can be awarded only once. */
 @Schema({ collection: 'member_badges', versionKey: false })
 export class MemberBadge {

@@ -19,7 +19,30 @@ export class Wallet {
   /** Points that count towards the tier in the qualification window. */
   @Prop({ default: 0 }) qualifying: number;
 
+  // The member's engine statistics (what badge criteria look at) share this document, so that an
+  // award is one update: measured on FerretDB, an update costs ~3.5 ms of server CPU against
+  // ~0.75 ms for an insert. Keys are activity types with `.` → `~`.
+  @Prop({ type: Object, default: {} }) counts: Record<string, number>;
+  @Prop({ type: Object, default: {} }) distinct: Record<string, number>;
+  /** Badges held (key → earned at); bounded by the badges in content. */
+  @Prop({ type: Object, default: {} }) badges: Record<string, Date>;
+  /** ISO week (e.g. 2026-W47) of the latest activity, in the organization's zone. */
+  @Prop({ type: String, default: null }) lastActiveWeek: string | null;
+  @Prop({ default: 0 }) activeWeekStreak: number;
+
   updatedAt: Date;
+}
+
+/** The statistics part of a wallet document. */
+export type MemberStats = Pick<
+  Wallet,
+  '_id' | 'counts' | 'distinct' | 'badges' | 'lastActiveWeek' | 'activeWeekStreak'
+>;
+
+/** Statistics to apply together with an award: counter increments and the active week. */
+export interface MemberStatsUpdate {
+  inc: Record<string, number>;
+  week: string;
 }
 
 export const WalletSchema = SchemaFactory.createForClass(Wallet);
