@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EngineModule } from '../engine/engine.module';
 import { UsersModule } from '../users/users.module';
+import { ChallengeCompletionService } from './challenge-completion.service';
 import { ChallengesController } from './challenges.controller';
 import { ChallengesRepository } from './challenges.repository';
 import { ChallengesService } from './challenges.service';
@@ -18,7 +19,7 @@ import { Submission, SubmissionSchema } from './schemas/submission.schema';
     UsersModule,
   ],
   controllers: [ChallengesController],
-  providers: [ChallengesRepository, ChallengesService],
+  providers: [ChallengesRepository, ChallengesService, ChallengeCompletionService],
   exports: [ChallengesService],
 })
 export class ChallengesModule {}
