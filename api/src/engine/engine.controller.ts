@@ -9,6 +9,7 @@ import { RuleListDto } from '../content/dto/rules-file.dto';
 import { UsersRepository } from '../users/users.repository';
 import { ActivitiesService } from './activities.service';
 import { ActivityResultDto, BadgeListDto, MyBadgeListDto, ProgressDto, RecordActivityDto } from './dto/engine.dto';
+import { MemberCache } from './member-cache';
 import { MemberProgressService } from './member-progress.service';
 
 const FIVE_MINUTES = 5 * 60_000;
@@ -22,6 +23,7 @@ export class EngineController {
     private readonly progress: MemberProgressService,
     private readonly content: ContentService,
     private readonly users: UsersRepository,
+    private readonly members: MemberCache,
   ) {}
 
   @Post('activities')
@@ -41,7 +43,7 @@ export class EngineController {
     }
     this.activities.ruleFor(body.type); // an unknown type is refused before anything else
     const user = body.userId
-      ? await this.users.findById(new Types.ObjectId(body.userId))
+      ? await this.members.get(new Types.ObjectId(body.userId))
       : await this.users.findByEmail(body.email!);
     if (!user) throw new NotFoundException('Member not found');
     const result = await this.activities.record({

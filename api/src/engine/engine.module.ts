@@ -8,6 +8,7 @@ import { EngineController } from './engine.controller';
 import { EngineRepository } from './engine.repository';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
+import { MemberCache } from './member-cache';
 import { MemberProgressService } from './member-progress.service';
 import { Activity, ActivitySchema } from './schemas/activity.schema';
 import {
@@ -33,7 +34,7 @@ import { TiersService } from './tiers.service';
     OrganizationsModule,
   ],
   controllers: [EngineController, JobsController],
-  providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService],
+  providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService, MemberCache],
   exports: [ActivitiesService, EngineRepository, MemberProgressService],
 })
 export class EngineModule {}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { OnDomainEvent } from '../common/domain-event-bus';
+import type { TierChangedEvent } from '../common/domain-events';
+import { UserRecord, UsersRepository } from '../users/users.repository';
+
+const TTL_MS = 5_000;
+const MAX_ENTRIES = 20_000;
+
+/**
+ * Members the activity ingest has just seen. A CRM reports many activities per member in bursts,
+ * and on FerretDB each member read costs ~1 ms of database CPU (a quarter of a whole award).
+ * What an award needs from the member — organization and tier — changes rarely: a tier change in
+ * this process drops the entry at once; one made by another instance shows within TTL_MS.
+ */
+@Injectable()
+export class MemberCache {
+  private readonly entries = new Map<string, { member: UserRecord; until: number }>();
+
+  constructor(private readonly users: UsersRepository) {}
+
+  async get(id: Types.ObjectId): Promise<UserRecord | null> {
+    const key = id.toHexString();
+    const cached = this.entries.get(key);
+    if (cached && cached.until > Date.now()) return cached.member;
+    const member = await this.users.findById(id);
+    if (!member) {
+      this.entries.delete(key);
+      return null;
+    }
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { member, until: Date.now() + TTL_MS });
+    return member;
+  }
+
+  @OnDomainEvent('tier.changed')
+  onTierChanged({ userId }: TierChangedEvent): void {
+    this.entries.delete(userId);
+  }
+}
