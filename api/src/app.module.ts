@@ -18,6 +18,7 @@ import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { HealthController } from './health/health.controller';
+import { LeaderboardsModule } from './leaderboards/leaderboards.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { MeModule } from './me/me.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -46,6 +47,7 @@ export class AppModule {
         DemoModule,
         EngineModule,
         ChallengesModule,
+        LeaderboardsModule,
         NotificationsModule,
       ],
       controllers: [HealthController],

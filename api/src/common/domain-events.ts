@@ -15,6 +15,9 @@ export interface DomainEvents {
 
 export interface LedgerRecordedEvent {
   userId: string;
+  organizationId: string | null;
+  /** When what the entry records happened (leaderboard periods follow it). */
+  occurredAt: Date;
   entry: LedgerEntryDto;
   wallet: { balance: number; lifetime: number; qualifying: number };
 }

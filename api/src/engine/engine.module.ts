@@ -35,6 +35,6 @@ import { TiersService } from './tiers.service';
   ],
   controllers: [EngineController, JobsController],
   providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService, MemberCache],
-  exports: [ActivitiesService, EngineRepository, MemberProgressService],
+  exports: [ActivitiesService, EngineRepository, MemberProgressService, MemberCache],
 })
 export class EngineModule {}

@@ -63,6 +63,8 @@ export class LedgerService {
     if (!result.duplicate) {
       await this.events.publish('ledger.recorded', {
         userId: entry.userId.toHexString(),
+        organizationId: entry.organizationId?.toHexString() ?? null,
+        occurredAt: entry.occurredAt ?? new Date(),
         entry: result.entry,
         wallet: result.wallet,
       });

@@ -88,6 +88,17 @@ export class OrganizationsService {
     return teamOrganization ? { organization: teamOrganization, team } : null;
   }
 
+  /** Names by id, for boards. */
+  async organizationNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const rows = await this.repository.findOrganizationsByIds(ids);
+    return new Map(rows.map((row) => [row._id.toHexString(), row.name]));
+  }
+
+  async teamNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+    const rows = await this.repository.findTeamsByIds(ids);
+    return new Map(rows.map((row) => [row._id.toHexString(), row.name]));
+  }
+
   findTimezone(organizationId: Types.ObjectId): Promise<Organization | null> {
     return this.repository.findOrganization(organizationId);
   }

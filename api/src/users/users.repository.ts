@@ -68,6 +68,16 @@ export class UsersRepository {
     return this.users.find(filter).sort({ _id: 1 }).limit(limit).lean<UserRecord[]>().exec();
   }
 
+  /** Names and teams of the given users (a leaderboard page). */
+  findManyByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.users
+      .find({ _id: trusted({ $in: ids }) })
+      .select({ displayName: 1, teamId: 1, leaderboardOptIn: 1 })
+      .lean<UserRecord[]>()
+      .exec();
+  }
+
   /** Members of a team (team challenges credit each of them). */
   listTeamMembers(teamId: Types.ObjectId): Promise<UserRecord[]> {
     return this.users.find({ teamId }).select({ passwordHash: 0 }).limit(10_000).lean<UserRecord[]>().exec();

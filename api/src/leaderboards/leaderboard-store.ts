@@ -1,0 +1,31 @@
+export interface BucketIncrement {
+  board: string;
+  period: string;
+  subjectId: string;
+  points: number;
+}
+
+export interface Standing {
+  subjectId: string;
+  points: number;
+}
+
+/** Where board totals live: MongoDB buckets by default (a Redis sorted-set store is planned). */
+export interface LeaderboardStore {
+  increment(changes: BucketIncrement[]): void;
+  /** Highest first; equal points in subject order, so pages are stable. */
+  top(board: string, period: string, limit: number): Promise<Standing[]>;
+  /** Points and rank (1 + subjects with more points) of one subject; 0 points when absent. */
+  standing(board: string, period: string, subjectId: string): Promise<{ rank: number; points: number }>;
+}
+
+export const LEADERBOARD_STORE = Symbol('LEADERBOARD_STORE');
+
+/** Ranks for a list sorted by points: equal points share a rank (1, 2, 2, 4). */
+export function rankItems<T extends { points: number }>(items: T[]): Array<T & { rank: number }> {
+  let rank = 0;
+  return items.map((item, index) => {
+    if (index === 0 || item.points !== items[index - 1].points) rank = index + 1;
+    return { ...item, rank };
+  });
+}

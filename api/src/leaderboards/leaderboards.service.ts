@@ -1,0 +1,132 @@
+import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Types } from 'mongoose';
+import { OnDomainEvent } from '../common/domain-event-bus';
+import type { LedgerRecordedEvent } from '../common/domain-events';
+import { isStaff, type Principal } from '../common/roles';
+import { HubConfig } from '../config/hub-config';
+import { MemberCache } from '../engine/member-cache';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersRepository } from '../users/users.repository';
+import type { LeaderboardDto, LeaderboardItemDto, LeaderboardQueryDto, Scope } from './dto/leaderboard.dto';
+import { BucketIncrement, LEADERBOARD_STORE, LeaderboardStore, rankItems } from './leaderboard-store';
+import { periodAt, PERIODS } from './periods';
+
+export const ANONYMOUS = 'Anonymous member';
+
+/**
+ * Which ledger entries move boards: earned points and adjustments (a correction may lower a
+ * score). Spending (redeem), refunds of spending and expiry never do: spending is not losing.
+ */
+export const BOARD_KINDS = ['earn', 'adjust'];
+
+/** Individual, team and organization boards by week, month and all time. */
+@Injectable()
+export class LeaderboardsService {
+  private readonly zones = new Map<string, string>();
+
+  constructor(
+    @Inject(LEADERBOARD_STORE) private readonly store: LeaderboardStore,
+    private readonly members: MemberCache,
+    private readonly users: UsersRepository,
+    private readonly organizations: OrganizationsService,
+    private readonly config: HubConfig,
+  ) {}
+
+  @OnDomainEvent('ledger.recorded')
+  async onLedgerRecorded({ userId, organizationId, occurredAt, entry }: LedgerRecordedEvent): Promise<void> {
+    if (!BOARD_KINDS.includes(entry.kind) || entry.amount === 0 || !organizationId) return;
+    const member = await this.members.get(new Types.ObjectId(userId));
+    const zone = await this.zoneOf(organizationId);
+    const changes: BucketIncrement[] = [];
+    for (const period of PERIODS) {
+      const local = periodAt(period, occurredAt, zone).key;
+      changes.push({ board: `individual:${organizationId}`, period: local, subjectId: userId, points: entry.amount });
+      if (member?.teamId) {
+        const team = member.teamId.toHexString();
+        changes.push({ board: `team:${organizationId}`, period: local, subjectId: team, points: entry.amount });
+      }
+      const programPeriod = periodAt(period, occurredAt, this.config.PROGRAM_TIMEZONE).key;
+      changes.push({ board: 'organization', period: programPeriod, subjectId: organizationId, points: entry.amount });
+    }
+    this.store.increment(changes);
+  }
+
+  async read(caller: Principal, query: LeaderboardQueryDto, now = new Date()): Promise<LeaderboardDto> {
+    const organizationId = this.boardOrganization(caller, query.scope, query.organizationId);
+    const zone = organizationId ? await this.zoneOf(organizationId) : this.config.PROGRAM_TIMEZONE;
+    const window = periodAt(query.period, now, zone);
+    const board = organizationId ? `${query.scope}:${organizationId}` : 'organization';
+    const top = await this.store.top(board, window.key, query.limit ?? 10);
+    const names = await this.names(
+      query.scope,
+      top.map((row) => row.subjectId),
+    );
+    const mySubject = this.mySubject(caller, query.scope, organizationId);
+    return {
+      scope: query.scope,
+      period: query.period,
+      organizationId,
+      start: window.start?.toUTC().toISO() ?? null,
+      end: window.end?.toUTC().toISO() ?? null,
+      timezone: zone,
+      items: rankItems(top).map((row) => ({
+        rank: row.rank,
+        id: row.subjectId,
+        points: row.points,
+        ...names(row.subjectId),
+      })),
+      me: mySubject ? await this.store.standing(board, window.key, mySubject) : null,
+    };
+  }
+
+  /** Individual and team boards belong to one organization: mine, or (staff) any. */
+  private boardOrganization(caller: Principal, scope: Scope, requested?: string): string | null {
+    if (scope === 'organization') return null;
+    const organizationId = requested ?? caller.organizationId;
+    if (!organizationId) throw new BadRequestException('organizationId is required for individual and team boards');
+    if (!isStaff(caller) && organizationId !== caller.organizationId) {
+      throw new ForbiddenException('You can read the boards of your own organization');
+    }
+    return organizationId;
+  }
+
+  private mySubject(caller: Principal, scope: Scope, organizationId: string | null): string | null {
+    if (scope === 'organization') return caller.organizationId;
+    if (caller.organizationId !== organizationId) return null;
+    return scope === 'individual' ? caller.id : caller.teamId;
+  }
+
+  private async names(
+    scope: Scope,
+    ids: string[],
+  ): Promise<(id: string) => Pick<LeaderboardItemDto, 'name' | 'teamName'>> {
+    const objectIds = ids.map((id) => new Types.ObjectId(id));
+    if (scope === 'organization') {
+      const names = await this.organizations.organizationNames(objectIds);
+      return (id) => ({ name: names.get(id) ?? '' });
+    }
+    if (scope === 'team') {
+      const names = await this.organizations.teamNames(objectIds);
+      return (id) => ({ name: names.get(id) ?? '' });
+    }
+    const people = new Map((await this.users.findManyByIds(objectIds)).map((u) => [u._id.toHexString(), u]));
+    const teams = await this.organizations.teamNames(
+      [...people.values()].flatMap((person) => (person.teamId ? [person.teamId] : [])),
+    );
+    return (id) => {
+      const person = people.get(id);
+      return {
+        name: person && person.leaderboardOptIn ? person.displayName : ANONYMOUS,
+        teamName: person?.teamId ? (teams.get(person.teamId.toHexString()) ?? null) : null,
+      };
+    };
+  }
+
+  private async zoneOf(organizationId: string): Promise<string> {
+    if (!this.zones.has(organizationId)) {
+      const organization = await this.organizations.findTimezone(new Types.ObjectId(organizationId));
+      this.zones.set(organizationId, organization?.timezone ?? this.config.PROGRAM_TIMEZONE);
+    }
+    return this.zones.get(organizationId)!;
+  }
+}

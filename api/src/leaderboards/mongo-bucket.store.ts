@@ -1,0 +1,86 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted } from 'mongoose';
+import { BucketIncrement, LeaderboardStore, Standing } from './leaderboard-store';
+import { LeaderboardBucket } from './schemas/leaderboard-bucket.schema';
+
+const FLUSH_MS = 250;
+
+/**
+ * Board totals as MongoDB documents keyed by board|period|subject, moved with `$inc` at award
+ * time and never computed from the ledger on read.
+ *
+ * An award moves nine buckets (three boards × week, month, all time). On FerretDB an update costs
+ * ~3.5 ms of server CPU, so increments are gathered in memory and written every FLUSH_MS, merged
+ * per bucket: a burst of awards to one organization becomes a handful of updates. Reads flush
+ * first. A crash loses at most FLUSH_MS of increments, which `leaderboards:rebuild` restores from
+ * the ledger.
+ */
+@Injectable()
+export class MongoBucketStore implements LeaderboardStore, OnApplicationShutdown {
+  private readonly logger = new Logger(MongoBucketStore.name);
+  private pending = new Map<string, BucketIncrement>();
+  private timer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(@InjectModel(LeaderboardBucket.name) private readonly buckets: Model<LeaderboardBucket>) {}
+
+  increment(changes: BucketIncrement[]): void {
+    for (const change of changes) {
+      const id = `${change.board}|${change.period}|${change.subjectId}`;
+      const current = this.pending.get(id);
+      this.pending.set(id, current ? { ...current, points: current.points + change.points } : { ...change });
+    }
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes everything gathered so far; resolves once it is stored. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushing = this.flushing.then(async () => {
+      if (!batch.size) return;
+      const operations = [...batch].map(([id, change]) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: {
+            $inc: { points: change.points },
+            $setOnInsert: { board: change.board, period: change.period, subjectId: change.subjectId },
+          },
+          upsert: true,
+        },
+      }));
+      try {
+        await this.buckets.bulkWrite(operations, { ordered: false });
+      } catch (error) {
+        this.logger.error(`Could not store ${batch.size} leaderboard increments`, (error as Error).stack);
+      }
+    });
+    return this.flushing;
+  }
+
+  async top(board: string, period: string, limit: number): Promise<Standing[]> {
+    await this.flush();
+    const rows = await this.buckets
+      .find({ board, period })
+      .sort({ points: -1, subjectId: 1 })
+      .limit(limit)
+      .lean<LeaderboardBucket[]>()
+      .exec();
+    return rows.map((row) => ({ subjectId: row.subjectId, points: row.points }));
+  }
+
+  async standing(board: string, period: string, subjectId: string): Promise<{ rank: number; points: number }> {
+    await this.flush();
+    const mine = await this.buckets.findById(`${board}|${period}|${subjectId}`).lean<LeaderboardBucket>().exec();
+    const points = mine?.points ?? 0;
+    const above = await this.buckets.countDocuments({ board, period, points: trusted({ $gt: points }) }).exec();
+    return { rank: above + 1, points };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+}
