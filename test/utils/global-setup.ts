@@ -27,6 +27,15 @@ export default async function globalSetup(): Promise<void> {
     JOBS_INTERVAL_MINUTES: '0', // sweeps run when a test asks (POST /api/admin/jobs/:name)
   });
   process.env.HUB_E2E_URL = hub.url;
+  // One admin session for every suite: logins are rate-limited per address and email (8 a
+  // minute here, which a test checks), and there are more suites than that.
+  const session = await fetch(`${hub.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  const body = (await session.json()) as { accessToken: string; user: { id: string } };
+  process.env.HUB_E2E_ADMIN = JSON.stringify({ token: body.accessToken, id: body.user.id, email: ADMIN.email });
   process.env.HUB_E2E_MONGODB_URI = mongoUri;
   (globalThis as Record<string, unknown>).__hubE2E = { database, hub };
 }

@@ -36,7 +36,8 @@ export async function login(email: string, password: string): Promise<Session> {
   return { token: response.body.accessToken, id: response.body.user.id, email };
 }
 
-export const loginAdmin = () => login(ADMIN.email, ADMIN.password);
+/** The admin session made once in global setup (see there why). */
+export const loginAdmin = async (): Promise<Session> => JSON.parse(process.env.HUB_E2E_ADMIN!) as Session;
 
 export async function createOrganization(admin: Session, name = unique('Org'), timezone = 'Europe/Stockholm') {
   const response = await http()
