@@ -155,3 +155,22 @@ export function collect<E extends keyof ServerToClientEvents>(socket: HubSocket,
 }
 
 export const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sends a client → server event and resolves with the server's acknowledgement. */
+export function ask(
+  socket: HubSocket,
+  event: string,
+  payload: unknown,
+): Promise<{ ok: boolean; statusCode?: number; message?: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${event}`)), 5000);
+    (socket as unknown as { emit: (e: string, p: unknown, ack: (r: never) => void) => void }).emit(
+      event,
+      payload,
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+    );
+  });
+}

@@ -11,6 +11,7 @@ export interface DomainEvents {
   'tier.changed': TierChangedEvent;
   'challenge.completed': ChallengeCompletedEvent;
   'submission.rejected': SubmissionRejectedEvent;
+  'leaderboard.changed': LeaderboardChangedEvent;
 }
 
 export interface LedgerRecordedEvent {
@@ -59,6 +60,11 @@ export interface SubmissionRejectedEvent {
   challengeId: string;
   title: string;
   comment: string | null;
+}
+
+/** Boards (`individual:<org>`, `team:<org>`, `organization`) whose totals just moved. */
+export interface LeaderboardChangedEvent {
+  boards: string[];
 }
 
 export type DomainEventName = keyof DomainEvents;

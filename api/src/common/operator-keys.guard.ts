@@ -5,14 +5,14 @@ import { findOperatorKey } from './operator-keys';
 @Injectable()
 export class OperatorKeysGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const payloads: Array<[string, unknown]> =
-      context.getType() === 'ws'
-        ? [['payload', context.switchToWs().getData()]]
-        : [
-            ['body', context.switchToHttp().getRequest<{ body?: unknown }>().body],
-            ['query', context.switchToHttp().getRequest<{ query?: unknown }>().query],
-          ];
-    for (const [where, payload] of payloads) {
+    // Socket payloads are checked by the gateway itself (validatePayload), so that a refusal is
+    // answered in the event's acknowledgement rather than as a stray error event.
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<{ body?: unknown; query?: unknown }>();
+    for (const [where, payload] of [
+      ['body', request.body],
+      ['query', request.query],
+    ] as const) {
       const key = findOperatorKey(payload);
       if (key) throw new BadRequestException(`${where} must not contain operator or dotted keys (found "${key}")`);
     }

@@ -1,4 +1,7 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { findOperatorKey } from './operator-keys';
 
 /** Flattens nested class-validator errors into readable sentences ("items.0.name must be…"). */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -24,4 +27,20 @@ export function createValidationPipe(): ValidationPipe {
     transformOptions: { enableImplicitConversion: false },
     exceptionFactory: (errors) => new BadRequestException(flattenValidationErrors(errors)),
   });
+}
+
+/**
+ * Socket payloads get what HTTP bodies get from the pipe and the guard: operator keys refused,
+ * unknown fields refused, types checked — with the same DTOs.
+ */
+export function validatePayload<T extends object>(dto: new () => T, payload: unknown): T {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new BadRequestException('payload must be an object');
+  }
+  const key = findOperatorKey(payload);
+  if (key) throw new BadRequestException(`payload must not contain operator or dotted keys (found "${key}")`);
+  const value = plainToInstance(dto, payload);
+  const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw new BadRequestException(flattenValidationErrors(errors));
+  return value;
 }

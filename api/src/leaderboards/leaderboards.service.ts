@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { OnDomainEvent } from '../common/domain-event-bus';
+import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
 import type { LedgerRecordedEvent } from '../common/domain-events';
 import { isStaff, type Principal } from '../common/roles';
 import { HubConfig } from '../config/hub-config';
@@ -9,7 +9,7 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersRepository } from '../users/users.repository';
 import type { LeaderboardDto, LeaderboardItemDto, LeaderboardQueryDto, Scope } from './dto/leaderboard.dto';
 import { BucketIncrement, LEADERBOARD_STORE, LeaderboardStore, rankItems } from './leaderboard-store';
-import { periodAt, PERIODS } from './periods';
+import { Period, periodAt, PERIODS } from './periods';
 
 export const ANONYMOUS = 'Anonymous member';
 
@@ -30,6 +30,7 @@ export class LeaderboardsService {
     private readonly users: UsersRepository,
     private readonly organizations: OrganizationsService,
     private readonly config: HubConfig,
+    private readonly events: DomainEventBus,
   ) {}
 
   @OnDomainEvent('ledger.recorded')
@@ -49,18 +50,45 @@ export class LeaderboardsService {
       changes.push({ board: 'organization', period: programPeriod, subjectId: organizationId, points: entry.amount });
     }
     this.store.increment(changes);
+    const boards = [
+      `individual:${organizationId}`,
+      'organization',
+      ...(member?.teamId ? [`team:${organizationId}`] : []),
+    ];
+    await this.events.publish('leaderboard.changed', { boards });
+  }
+
+  /** The board a caller may read for this scope (throws 400/403 like the GET). */
+  resolve(caller: Principal, scope: Scope, organizationId?: string): { board: string; organizationId: string | null } {
+    const boardOrganization = this.boardOrganization(caller, scope, organizationId);
+    return {
+      board: boardOrganization ? `${scope}:${boardOrganization}` : 'organization',
+      organizationId: boardOrganization,
+    };
+  }
+
+  /** A board's current top N with names, as pushed to subscribers. */
+  async topItems(board: string, period: Period, limit = 10, now = new Date()): Promise<LeaderboardItemDto[]> {
+    const [scope, organizationId] = board.split(':') as [Scope, string | undefined];
+    const zone = organizationId ? await this.zoneOf(organizationId) : this.config.PROGRAM_TIMEZONE;
+    const top = await this.store.top(board, periodAt(period, now, zone).key, limit);
+    const names = await this.names(
+      scope,
+      top.map((row) => row.subjectId),
+    );
+    return rankItems(top).map((row) => ({
+      rank: row.rank,
+      id: row.subjectId,
+      points: row.points,
+      ...names(row.subjectId),
+    }));
   }
 
   async read(caller: Principal, query: LeaderboardQueryDto, now = new Date()): Promise<LeaderboardDto> {
-    const organizationId = this.boardOrganization(caller, query.scope, query.organizationId);
+    const { board, organizationId } = this.resolve(caller, query.scope, query.organizationId);
     const zone = organizationId ? await this.zoneOf(organizationId) : this.config.PROGRAM_TIMEZONE;
     const window = periodAt(query.period, now, zone);
-    const board = organizationId ? `${query.scope}:${organizationId}` : 'organization';
-    const top = await this.store.top(board, window.key, query.limit ?? 10);
-    const names = await this.names(
-      query.scope,
-      top.map((row) => row.subjectId),
-    );
+    const items = await this.topItems(board, query.period, query.limit ?? 10, now);
     const mySubject = this.mySubject(caller, query.scope, organizationId);
     return {
       scope: query.scope,
@@ -69,12 +97,7 @@ export class LeaderboardsService {
       start: window.start?.toUTC().toISO() ?? null,
       end: window.end?.toUTC().toISO() ?? null,
       timezone: zone,
-      items: rankItems(top).map((row) => ({
-        rank: row.rank,
-        id: row.subjectId,
-        points: row.points,
-        ...names(row.subjectId),
-      })),
+      items,
       me: mySubject ? await this.store.standing(board, window.key, mySubject) : null,
     };
   }

@@ -1,9 +1,21 @@
-import { Logger } from '@nestjs/common';
-import { OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { forwardRef, Inject, Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AuthGuard } from '../auth/auth.guard';
 import type { Principal } from '../common/roles';
-import { ClientToServerEvents, ServerToClientEvents, userRoom } from './server-events';
+import { toErrorBody } from '../common/http-exception.filter';
+import { validatePayload } from '../common/validation';
+import { LeaderboardSubscriptionDto } from '../leaderboards/dto/leaderboard.dto';
+import { LeaderboardsService } from '../leaderboards/leaderboards.service';
+import { leaderboardRoom, LeaderboardPublisher } from './leaderboard-publisher';
+import { ClientToServerEvents, ServerToClientEvents, SubscriptionAck, userRoom } from './server-events';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, { principal: Principal }>;
@@ -17,7 +29,11 @@ export class HubGateway implements OnGatewayInit<HubServer> {
   private readonly logger = new Logger(HubGateway.name);
   @WebSocketServer() server: HubServer;
 
-  constructor(private readonly auth: AuthGuard) {}
+  constructor(
+    private readonly auth: AuthGuard,
+    private readonly leaderboards: LeaderboardsService,
+    @Inject(forwardRef(() => LeaderboardPublisher)) private readonly publisher: LeaderboardPublisher,
+  ) {}
 
   afterInit(server: HubServer): void {
     server.use((socket: HubSocket, next) => {
@@ -32,6 +48,53 @@ export class HubGateway implements OnGatewayInit<HubServer> {
         .catch(() => next(new Error('unauthorized')));
     });
     this.logger.log('Socket gateway ready');
+  }
+
+  @SubscribeMessage('leaderboard.subscribe')
+  subscribe(@ConnectedSocket() socket: HubSocket, @MessageBody() payload: unknown): Promise<SubscriptionAck> {
+    return this.answer(async () => {
+      const { board, period } = this.board(socket, payload);
+      await this.publisher.remember(board, period);
+      await socket.join(leaderboardRoom(board, period));
+    });
+  }
+
+  @SubscribeMessage('leaderboard.unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: HubSocket, @MessageBody() payload: unknown): Promise<SubscriptionAck> {
+    return this.answer(async () => {
+      const { board, period } = this.board(socket, payload);
+      await socket.leave(leaderboardRoom(board, period));
+    });
+  }
+
+  /** The board a socket asks for, validated and authorized exactly like GET /api/leaderboards. */
+  private board(socket: HubSocket, payload: unknown) {
+    const subscription = validatePayload(LeaderboardSubscriptionDto, payload);
+    const { board } = this.leaderboards.resolve(socket.data.principal, subscription.scope, subscription.organizationId);
+    return { board, period: subscription.period };
+  }
+
+  /** Runs a handler and turns its outcome into the acknowledgement, errors in the HTTP error shape. */
+  private async answer(work: () => Promise<void>): Promise<SubscriptionAck> {
+    try {
+      await work();
+      return { ok: true };
+    } catch (error) {
+      const { statusCode, message } = toErrorBody(error);
+      return { ok: false, statusCode, message: Array.isArray(message) ? message.join('; ') : message };
+    }
+  }
+
+  hasMembers(room: string): boolean {
+    return (this.server.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
+
+  toRoom<E extends keyof ServerToClientEvents>(
+    room: string,
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
+    this.server.to(room).emit(event, ...payload);
   }
 
   toUser<E extends keyof ServerToClientEvents>(

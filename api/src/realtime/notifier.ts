@@ -4,6 +4,7 @@ import { OnDomainEvent } from '../common/domain-event-bus';
 import type {
   BadgeEarnedEvent,
   ChallengeCompletedEvent,
+  LeaderboardChangedEvent,
   LedgerRecordedEvent,
   SubmissionRejectedEvent,
   TierChangedEvent,
@@ -12,6 +13,7 @@ import { ContentService } from '../content/content.service';
 import { NewNotification } from '../notifications/notifications.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { HubGateway } from './hub.gateway';
+import { LeaderboardPublisher } from './leaderboard-publisher';
 
 /** The one place that turns domain events into messages for members: sockets and the inbox. */
 @Injectable()
@@ -22,7 +24,13 @@ export class Notifier {
     private readonly gateway: HubGateway,
     private readonly notifications: NotificationsService,
     private readonly content: ContentService,
+    private readonly boards: LeaderboardPublisher,
   ) {}
+
+  @OnDomainEvent('leaderboard.changed')
+  onLeaderboardChanged({ boards }: LeaderboardChangedEvent): void {
+    this.boards.changed(boards);
+  }
 
   @OnDomainEvent('ledger.recorded')
   onLedgerRecorded({ userId, entry, wallet }: LedgerRecordedEvent): void {

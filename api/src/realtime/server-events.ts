@@ -52,15 +52,38 @@ export interface ServerToClientEvents {
   'tier.changed': (payload: TierChangedPayload) => void;
   'challenge.completed': (payload: ChallengeCompletedPayload) => void;
   notification: (payload: NotificationPayload) => void;
+  'leaderboard.updated': (payload: LeaderboardUpdatedPayload) => void;
 }
 
 export interface LeaderboardSubscription {
   scope: 'individual' | 'team' | 'organization';
   period: 'week' | 'month' | 'all';
+  /** Individual and team boards: the organization (default: mine). */
   organizationId?: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ClientToServerEvents {}
+export interface LeaderboardItemPayload {
+  rank: number;
+  id: string;
+  name: string;
+  points: number;
+  teamName?: string | null;
+}
+
+/** The new top 10 of a board, pushed to its subscribers at most once a second, only when it changed. */
+export interface LeaderboardUpdatedPayload {
+  scope: LeaderboardSubscription['scope'];
+  period: LeaderboardSubscription['period'];
+  organizationId: string | null;
+  items: LeaderboardItemPayload[];
+}
+
+/** The answer to subscribe/unsubscribe (socket.io acknowledgement). */
+export type SubscriptionAck = { ok: true } | { ok: false; statusCode: number; message: string };
+
+export interface ClientToServerEvents {
+  'leaderboard.subscribe': (subscription: LeaderboardSubscription, ack: (result: SubscriptionAck) => void) => void;
+  'leaderboard.unsubscribe': (subscription: LeaderboardSubscription, ack: (result: SubscriptionAck) => void) => void;
+}
 
 export const userRoom = (userId: string) => `user:${userId}`;

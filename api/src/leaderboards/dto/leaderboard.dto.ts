@@ -24,6 +24,16 @@ export class LeaderboardQueryDto {
   limit?: number;
 }
 
+/** `leaderboard.subscribe` / `leaderboard.unsubscribe` payloads (socket). */
+export class LeaderboardSubscriptionDto {
+  @IsIn(SCOPES) scope: Scope;
+  @IsIn(PERIODS) period: Period;
+
+  @IsOptional()
+  @Matches(/^[0-9a-f]{24}$/, { message: 'organizationId must be an organization id' })
+  organizationId?: string;
+}
+
 export class LeaderboardItemDto {
   @ApiProperty() rank: number;
   @ApiProperty() id: string;
