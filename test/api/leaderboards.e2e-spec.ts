@@ -1,9 +1,13 @@
 import { DateTime } from 'luxon';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../utils/hub-process';
 import {
   bearer,
   createApiKey,
   createOrganization,
   createStaff,
+  db,
   http,
   postActivity,
   registerMember,
@@ -143,6 +147,39 @@ describe('leaderboards', () => {
     const manager = await createStaff(program.admin, mine.north.inviteCode, ['manager']);
     await board(manager, `scope=individual&period=week&organizationId=${other.organization.id}`).expect(200);
     await board(program.admin, 'scope=individual&period=week').expect(400); // staff without an organization must name one
+  });
+
+  it('a rebuild from the ledger equals what the awards built', async () => {
+    const { north, south } = await organizationWithTeams('America/Chicago');
+    const a = await registerMember(north.inviteCode, 'ra');
+    const b = await registerMember(south.inviteCode, 'rb');
+    await earn(a.id, 120);
+    await earn(b.id, 80, DateTime.now().minus({ days: 40 }).toISO()!);
+    await http()
+      .post('/api/points/adjustments')
+      .set(bearer(program.admin.token))
+      .send({ userId: a.id, amount: -20, reason: 'correction', idempotencyKey: unique('fix') })
+      .expect(201);
+    await board(a, 'scope=individual&period=week').expect(200); // reads write any buffered increments first
+    const snapshot = async () =>
+      (await (await db()).collection('leaderboard_buckets').find({}).sort({ _id: 1 }).toArray()).map((bucket) => ({
+        id: bucket._id,
+        points: bucket.points,
+      }));
+    const incremental = await snapshot();
+    expect(incremental.length).toBeGreaterThan(0);
+    const cli = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'leaderboards:rebuild'],
+      {
+        env: { ...process.env, MONGODB_URI: process.env.HUB_E2E_MONGODB_URI, LOG_LEVEL: 'error' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/Rebuilt \d+ board totals from \d+ ledger entries\./);
+    expect(await snapshot()).toEqual(incremental);
   });
 
   it.each([

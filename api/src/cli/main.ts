@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Presets, SingleBar } from 'cli-progress';
 import { createApp } from '../app.factory';
 import { JobsService } from '../engine/jobs.service';
+import { LeaderboardRebuildService } from '../leaderboards/leaderboard-rebuild.service';
 import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { loadConfig, REPO_ROOT } from '../config/hub-config';
 import { findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
@@ -67,6 +68,25 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
             `  ${drift.userId}: stored ${JSON.stringify(drift.stored)} → ledger ${JSON.stringify(drift.fromLedger)}`,
           );
         }
+        return 0;
+      }),
+  },
+  'leaderboards:rebuild': {
+    help: 'leaderboards:rebuild recompute every leaderboard from the ledger',
+    run: async () =>
+      withApp(async (app) => {
+        const bar = new SingleBar(
+          { format: 'leaderboards [{bar}] {value}/{total} ledger entries', hideCursor: true },
+          Presets.shades_classic,
+        );
+        let started = false;
+        const report = await app.get(LeaderboardRebuildService).rebuild((done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        });
+        bar.stop();
+        console.log(`Rebuilt ${report.buckets} board totals from ${report.entries} ledger entries.`);
         return 0;
       }),
   },

@@ -17,6 +17,8 @@ export interface LeaderboardStore {
   top(board: string, period: string, limit: number): Promise<Standing[]>;
   /** Points and rank (1 + subjects with more points) of one subject; 0 points when absent. */
   standing(board: string, period: string, subjectId: string): Promise<{ rank: number; points: number }>;
+  /** Replaces every board with these totals (the rebuild). */
+  replaceAll(buckets: BucketIncrement[]): Promise<void>;
 }
 
 export const LEADERBOARD_STORE = Symbol('LEADERBOARD_STORE');

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EngineModule } from '../engine/engine.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
+import { LeaderboardRebuildService } from './leaderboard-rebuild.service';
 import { LEADERBOARD_STORE } from './leaderboard-store';
 import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsService } from './leaderboards.service';
@@ -15,9 +17,15 @@ import { LeaderboardBucket, LeaderboardBucketSchema } from './schemas/leaderboar
     EngineModule,
     UsersModule,
     OrganizationsModule,
+    LedgerModule,
   ],
   controllers: [LeaderboardsController],
-  providers: [LeaderboardsService, MongoBucketStore, { provide: LEADERBOARD_STORE, useExisting: MongoBucketStore }],
-  exports: [LeaderboardsService],
+  providers: [
+    LeaderboardsService,
+    LeaderboardRebuildService,
+    MongoBucketStore,
+    { provide: LEADERBOARD_STORE, useExisting: MongoBucketStore },
+  ],
+  exports: [LeaderboardsService, LeaderboardRebuildService],
 })
 export class LeaderboardsModule {}

@@ -19,6 +19,31 @@ export const ANONYMOUS = 'Anonymous member';
  */
 export const BOARD_KINDS = ['earn', 'adjust'];
 
+export interface BoardEntry {
+  userId: string;
+  organizationId: string;
+  teamId: string | null;
+  occurredAt: Date;
+  points: number;
+  /** The organization's zone, and the program's (for the organization board). */
+  zone: string;
+  programZone: string;
+}
+
+/** The buckets one ledger entry moves: three boards × week, month and all time. */
+export function boardIncrements(entry: BoardEntry): BucketIncrement[] {
+  const changes: BucketIncrement[] = [];
+  for (const period of PERIODS) {
+    const local = periodAt(period, entry.occurredAt, entry.zone).key;
+    const { userId, organizationId, teamId, points } = entry;
+    changes.push({ board: `individual:${organizationId}`, period: local, subjectId: userId, points });
+    if (teamId) changes.push({ board: `team:${organizationId}`, period: local, subjectId: teamId, points });
+    const program = periodAt(period, entry.occurredAt, entry.programZone).key;
+    changes.push({ board: 'organization', period: program, subjectId: organizationId, points });
+  }
+  return changes;
+}
+
 /** Individual, team and organization boards by week, month and all time. */
 @Injectable()
 export class LeaderboardsService {
@@ -38,17 +63,15 @@ export class LeaderboardsService {
     if (!BOARD_KINDS.includes(entry.kind) || entry.amount === 0 || !organizationId) return;
     const member = await this.members.get(new Types.ObjectId(userId));
     const zone = await this.zoneOf(organizationId);
-    const changes: BucketIncrement[] = [];
-    for (const period of PERIODS) {
-      const local = periodAt(period, occurredAt, zone).key;
-      changes.push({ board: `individual:${organizationId}`, period: local, subjectId: userId, points: entry.amount });
-      if (member?.teamId) {
-        const team = member.teamId.toHexString();
-        changes.push({ board: `team:${organizationId}`, period: local, subjectId: team, points: entry.amount });
-      }
-      const programPeriod = periodAt(period, occurredAt, this.config.PROGRAM_TIMEZONE).key;
-      changes.push({ board: 'organization', period: programPeriod, subjectId: organizationId, points: entry.amount });
-    }
+    const changes = boardIncrements({
+      userId,
+      organizationId,
+      teamId: member?.teamId?.toHexString() ?? null,
+      occurredAt,
+      points: entry.amount,
+      zone,
+      programZone: this.config.PROGRAM_TIMEZONE,
+    });
     this.store.increment(changes);
     const boards = [
       `individual:${organizationId}`,

@@ -80,6 +80,16 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationShutdown
     return { rank: above + 1, points };
   }
 
+  /** Not atomic: boards read as empty for the moment between the two steps. */
+  async replaceAll(buckets: BucketIncrement[]): Promise<void> {
+    await this.flush();
+    await this.buckets.deleteMany({}).exec();
+    for (let i = 0; i < buckets.length; i += 1000) {
+      const docs = buckets.slice(i, i + 1000).map((b) => ({ _id: `${b.board}|${b.period}|${b.subjectId}`, ...b }));
+      await this.buckets.insertMany(docs, { ordered: false, lean: true });
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
   }

@@ -80,6 +80,17 @@ export class LedgerRepository {
     return new Map(rows.map((row) => [row._id.toHexString(), row.total]));
   }
 
+  /** Entries of the given kinds in `_id` order, a page at a time (rebuilds walk the whole ledger). */
+  listByKinds(kinds: LedgerKind[], limit: number, after?: Types.ObjectId): Promise<LedgerEntry[]> {
+    const filter: Record<string, unknown> = { kind: trusted({ $in: kinds }) };
+    if (after) filter._id = trusted({ $gt: after });
+    return this.entries.find(filter).sort({ _id: 1 }).limit(limit).lean<LedgerEntry[]>().exec();
+  }
+
+  countByKinds(kinds: LedgerKind[]): Promise<number> {
+    return this.entries.countDocuments({ kind: trusted({ $in: kinds }) }).exec();
+  }
+
   /** Every wallet, a page at a time in `_id` order. */
   listWallets(limit: number, after?: Types.ObjectId): Promise<Wallet[]> {
     const filter = after ? { _id: trusted({ $gt: after }) } : {};

@@ -8,7 +8,7 @@ import { WriteSerializer } from '../database/write-serializer';
 import type { LedgerEntryDto } from './dto/ledger.dto';
 import { LedgerRepository, NewLedgerEntry, WalletBalances } from './ledger.repository';
 import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
-import type { LedgerEntry } from './schemas/ledger-entry.schema';
+import type { LedgerEntry, LedgerKind } from './schemas/ledger-entry.schema';
 import { walletDelta } from './wallet-delta';
 
 export const toLedgerEntryDto = (entry: LedgerEntry): LedgerEntryDto => ({
@@ -99,6 +99,18 @@ export class LedgerService {
 
   private async duplicateOf(entry: LedgerEntry): Promise<RecordResult> {
     return { entry: toLedgerEntryDto(entry), wallet: await this.repository.getWallet(entry.userId), duplicate: true };
+  }
+
+  /** Walks the entries of some kinds in order, a page at a time. */
+  async *entriesOfKinds(kinds: LedgerKind[], pageSize = 1000): AsyncGenerator<LedgerEntry[]> {
+    for (let page = await this.repository.listByKinds(kinds, pageSize); page.length;) {
+      yield page;
+      page = await this.repository.listByKinds(kinds, pageSize, page[page.length - 1]._id);
+    }
+  }
+
+  countOfKinds(kinds: LedgerKind[]): Promise<number> {
+    return this.repository.countByKinds(kinds);
   }
 
   memberStats(userId: Types.ObjectId): Promise<MemberStats | null> {

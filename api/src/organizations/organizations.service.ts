@@ -88,6 +88,16 @@ export class OrganizationsService {
     return teamOrganization ? { organization: teamOrganization, team } : null;
   }
 
+  /** Every organization's zone (leaderboard rebuilds). */
+  async allTimezones(): Promise<Map<string, string>> {
+    const zones = new Map<string, string>();
+    for (let page = await this.repository.listOrganizations(500); page.length;) {
+      page.forEach((org) => zones.set(org._id.toHexString(), org.timezone));
+      page = await this.repository.listOrganizations(500, page[page.length - 1]._id);
+    }
+    return zones;
+  }
+
   /** Names by id, for boards. */
   async organizationNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
     const rows = await this.repository.findOrganizationsByIds(ids);

@@ -78,6 +78,16 @@ export class UsersRepository {
       .exec();
   }
 
+  /** Every member's team (the leaderboard rebuild needs them all). */
+  async teamsOfMembers(): Promise<Map<string, string | null>> {
+    const rows = await this.users
+      .find({ organizationId: trusted({ $ne: null }) })
+      .select({ teamId: 1 })
+      .lean<Pick<UserRecord, '_id' | 'teamId'>[]>()
+      .exec();
+    return new Map(rows.map((row) => [row._id.toHexString(), row.teamId?.toHexString() ?? null]));
+  }
+
   /** Members of a team (team challenges credit each of them). */
   listTeamMembers(teamId: Types.ObjectId): Promise<UserRecord[]> {
     return this.users.find({ teamId }).select({ passwordHash: 0 }).limit(10_000).lean<UserRecord[]>().exec();
