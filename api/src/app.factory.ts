@@ -9,6 +9,7 @@ import { resolveJwtSecret } from './auth/jwt-secret';
 import { createValidationPipe } from './common/validation';
 import type { HubConfig } from './config/hub-config';
 import { buildOpenApiDocument } from './openapi';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
 import { serveClient } from './spa/serve-client';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -39,7 +40,13 @@ export async function createApp(
   });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.useWebSocketAdapter(new IoAdapter(app));
+  if (config.REDIS_URL && !options.preview) {
+    const adapter = new RedisIoAdapter(app, config.REDIS_URL);
+    await adapter.connect();
+    app.useWebSocketAdapter(adapter);
+  } else {
+    app.useWebSocketAdapter(new IoAdapter(app));
+  }
   if (options.preview) return app;
 
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });

@@ -10,6 +10,7 @@ import {
   createStaff,
   db,
   http,
+  hubTarget,
   me,
   ObjectId,
   postActivity,
@@ -370,7 +371,7 @@ describe('engagement engine', () => {
     await postActivity(apiKey, { userId: member.id, type: 'purchase.recorded', value: 45 }).expect(201);
     await (await db()).collection('wallets').updateOne({ _id: new ObjectId(member.id) }, { $inc: { balance: 5 } });
     const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'reconcile'], {
-      env: { ...process.env, MONGODB_URI: process.env.HUB_E2E_MONGODB_URI, LOG_LEVEL: 'error' },
+      env: { ...process.env, MONGODB_URI: hubTarget().mongoUri, LOG_LEVEL: 'error' },
       encoding: 'utf8',
       timeout: 60_000,
     });

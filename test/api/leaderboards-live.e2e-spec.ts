@@ -8,10 +8,15 @@ import {
   registerMember,
   settle,
   unique,
+  useHub,
   withProgram,
 } from '../utils/hub';
 
-describe('live leaderboards', () => {
+describe.each([
+  ['MongoDB buckets', 'mongo'],
+  ['Redis sorted sets', 'redisA'],
+] as const)('live leaderboards on %s', (_store, hub) => {
+  useHub(hub);
   const program = withProgram();
 
   const adjust = (userId: string, amount: number) =>

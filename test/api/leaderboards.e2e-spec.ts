@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { DateTime } from 'luxon';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,15 +10,42 @@ import {
   createStaff,
   db,
   http,
+  hubTarget,
   postActivity,
   registerMember,
   runJob,
   Session,
   unique,
+  useHub,
   withProgram,
 } from '../utils/hub';
 
-describe('leaderboards', () => {
+/** Every board total the store holds, as `key → points`, whichever store the hub uses. */
+async function boardTotals(): Promise<Array<{ id: string; points: number }>> {
+  const target = hubTarget();
+  if (!target.redisUrl) {
+    const buckets = await (await db()).collection('leaderboard_buckets').find({}).sort({ _id: 1 }).toArray();
+    return buckets.map((bucket) => ({ id: String(bucket._id), points: bucket.points }));
+  }
+  const redis = new Redis(target.redisUrl);
+  try {
+    const totals: Array<{ id: string; points: number }> = [];
+    for (const key of (await redis.keys('hub:lb:*')).sort()) {
+      const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
+      for (let i = 0; i < flat.length; i += 2)
+        totals.push({ id: `${key.slice(7)}|${flat[i]}`, points: Number(flat[i + 1]) });
+    }
+    return totals.sort((a, b) => a.id.localeCompare(b.id));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe.each([
+  ['MongoDB buckets', 'mongo'],
+  ['Redis sorted sets', 'redisA'],
+] as const)('leaderboards on %s', (_store, hub) => {
+  useHub(hub);
   const program = withProgram();
   let apiKey: string;
 
@@ -71,8 +99,9 @@ describe('leaderboards', () => {
     });
     expect(response.body.items).toEqual([
       { rank: 1, id: a.id, name: 'ada person', points: 90, teamName: 'North' },
-      { rank: 2, id: b.id, name: 'bea person', points: 70, teamName: 'North' },
+      // equal points: later subject first, in both stores (Redis ZREVRANGE order)
       { rank: 2, id: c.id, name: 'cid person', points: 70, teamName: 'South' },
+      { rank: 2, id: b.id, name: 'bea person', points: 70, teamName: 'North' },
       { rank: 4, id: d.id, name: 'dan person', points: 50, teamName: 'South' },
     ]);
 
@@ -161,25 +190,25 @@ describe('leaderboards', () => {
       .send({ userId: a.id, amount: -20, reason: 'correction', idempotencyKey: unique('fix') })
       .expect(201);
     await board(a, 'scope=individual&period=week').expect(200); // reads write any buffered increments first
-    const snapshot = async () =>
-      (await (await db()).collection('leaderboard_buckets').find({}).sort({ _id: 1 }).toArray()).map((bucket) => ({
-        id: bucket._id,
-        points: bucket.points,
-      }));
-    const incremental = await snapshot();
+    const incremental = await boardTotals();
     expect(incremental.length).toBeGreaterThan(0);
     const cli = spawnSync(
       process.execPath,
       [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'leaderboards:rebuild'],
       {
-        env: { ...process.env, MONGODB_URI: process.env.HUB_E2E_MONGODB_URI, LOG_LEVEL: 'error' },
+        env: {
+          ...process.env,
+          MONGODB_URI: hubTarget().mongoUri,
+          ...(hubTarget().redisUrl ? { REDIS_URL: hubTarget().redisUrl } : {}),
+          LOG_LEVEL: 'error',
+        },
         encoding: 'utf8',
         timeout: 120_000,
       },
     );
     expect(cli.status).toBe(0);
     expect(cli.stdout).toMatch(/Rebuilt \d+ board totals from \d+ ledger entries\./);
-    expect(await snapshot()).toEqual(incremental);
+    expect(await boardTotals()).toEqual(incremental);
   });
 
   it.each([

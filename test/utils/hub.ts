@@ -3,11 +3,27 @@ import { Db, MongoClient, ObjectId } from 'mongodb';
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { ServerToClientEvents } from '../../api/src/realtime/server-events';
-import { ADMIN } from './global-setup';
+import { ADMIN, type HubTarget } from './global-setup';
 
 export { ADMIN, ObjectId };
 
-export const hubUrl = () => process.env.HUB_E2E_URL!;
+type HubName = 'mongo' | 'redisA' | 'redisB';
+const hubs = (): Record<HubName, HubTarget> => JSON.parse(process.env.HUB_E2E_HUBS!) as Record<HubName, HubTarget>;
+let current: HubName = 'mongo';
+
+/** Points the helpers of this suite (or describe block) at another hub; see global-setup. */
+export function useHub(name: HubName): void {
+  beforeAll(async () => {
+    current = name;
+    await closeDb();
+  });
+  afterAll(() => {
+    current = 'mongo';
+  });
+}
+
+export const hubTarget = (name: HubName = current) => hubs()[name];
+export const hubUrl = () => hubTarget().url;
 export const http = () => request(hubUrl());
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 export const unique = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
@@ -16,7 +32,7 @@ let client: MongoClient | undefined;
 
 /** Direct access to the hub's database, to check what a request did (or did not) change. */
 export async function db(): Promise<Db> {
-  client ??= await new MongoClient(process.env.HUB_E2E_MONGODB_URI!).connect();
+  client ??= await new MongoClient(hubTarget().mongoUri).connect();
   return client.db();
 }
 
@@ -37,7 +53,7 @@ export async function login(email: string, password: string): Promise<Session> {
 }
 
 /** The admin session made once in global setup (see there why). */
-export const loginAdmin = async (): Promise<Session> => JSON.parse(process.env.HUB_E2E_ADMIN!) as Session;
+export const loginAdmin = async (): Promise<Session> => hubTarget().admin;
 
 export async function createOrganization(admin: Session, name = unique('Org'), timezone = 'Europe/Stockholm') {
   const response = await http()
@@ -67,9 +83,9 @@ export async function createStaff(admin: Session, inviteCode: string, roles: str
 export type HubSocket = Socket<ServerToClientEvents>;
 
 /** Connects a socket like the client does; resolves once connected, rejects on refusal. */
-export function connectSocket(token?: string): Promise<HubSocket> {
+export function connectSocket(token?: string, url = hubUrl()): Promise<HubSocket> {
   return new Promise((resolve, reject) => {
-    const socket: HubSocket = io(hubUrl(), {
+    const socket: HubSocket = io(url, {
       auth: token === undefined ? {} : { token },
       transports: ['websocket'],
       reconnection: false,

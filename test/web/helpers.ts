@@ -85,3 +85,33 @@ export async function expectNoHorizontalScroll(page: Page) {
 
 /** A balance as shown on the dashboard ("1,250") as a number. */
 export const pointsOf = (text: string | null) => Number((text ?? '').replace(/[^\d-]/g, ''));
+
+export type BoardScope = 'individual' | 'team' | 'organization';
+export type BoardPeriod = 'week' | 'month' | 'all';
+
+export interface Board {
+  scope: BoardScope;
+  period: BoardPeriod;
+  organizationId: string | null;
+  start: string | null;
+  end: string | null;
+  timezone: string;
+  items: { rank: number; id: string; name: string; points: number; teamName?: string | null }[];
+  me: { rank: number; points: number } | null;
+}
+
+/** A leaderboard as the API returns it to the holder of `token`. */
+export async function readBoard(request: APIRequestContext, token: string, scope: BoardScope, period: BoardPeriod) {
+  const response = await request.get('/api/leaderboards', { headers: bearer(token), params: { scope, period } });
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()) as Board;
+}
+
+/** Sets a marker on the window; anything reloading the page drops it (see `expectSamePage`). */
+export async function markPage(page: Page) {
+  await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
+}
+
+export async function expectSamePage(page: Page) {
+  expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+}

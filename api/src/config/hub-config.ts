@@ -53,6 +53,11 @@ export class HubConfig {
   @MinLength(1)
   HUB_DATA_DIR = './data';
 
+  /** When set: leaderboards in Redis sorted sets, and socket.io fan-out across instances. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   /** When unset the embedded launcher keeps a random secret in HUB_DATA_DIR (see resolveJwtSecret). */
   @IsOptional()
   @IsString()
@@ -123,7 +128,14 @@ const KNOWN_KEYS = Object.keys(new HubConfig());
 /** Reads the hub's settings from `env`; throws ConfigError with a one-line reason on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> = {}): HubConfig {
   const picked: Record<string, unknown> = { ...defaults };
-  for (const key of [...KNOWN_KEYS, 'MONGODB_URI', 'JWT_SECRET', 'HUB_ADMIN_EMAIL', 'HUB_ADMIN_PASSWORD']) {
+  for (const key of [
+    ...KNOWN_KEYS,
+    'MONGODB_URI',
+    'REDIS_URL',
+    'JWT_SECRET',
+    'HUB_ADMIN_EMAIL',
+    'HUB_ADMIN_PASSWORD',
+  ]) {
     if (env[key] !== undefined && env[key] !== '') picked[key] = env[key];
   }
   const config = plainToInstance(HubConfig, picked);

@@ -13,7 +13,7 @@ export interface Standing {
 /** Where board totals live: MongoDB buckets by default (a Redis sorted-set store is planned). */
 export interface LeaderboardStore {
   increment(changes: BucketIncrement[]): void;
-  /** Highest first; equal points in subject order, so pages are stable. */
+  /** Highest first; equal points by subject id descending (Redis' ZREVRANGE order), so both stores agree. */
   top(board: string, period: string, limit: number): Promise<Standing[]>;
   /** Points and rank (1 + subjects with more points) of one subject; 0 points when absent. */
   standing(board: string, period: string, subjectId: string): Promise<{ rank: number; points: number }>;

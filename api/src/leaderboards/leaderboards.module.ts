@@ -9,6 +9,8 @@ import { LEADERBOARD_STORE } from './leaderboard-store';
 import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsService } from './leaderboards.service';
 import { MongoBucketStore } from './mongo-bucket.store';
+import { RedisSortedSetStore } from './redis-sorted-set.store';
+import { HubConfig } from '../config/hub-config';
 import { LeaderboardBucket, LeaderboardBucketSchema } from './schemas/leaderboard-bucket.schema';
 
 @Module({
@@ -24,7 +26,13 @@ import { LeaderboardBucket, LeaderboardBucketSchema } from './schemas/leaderboar
     LeaderboardsService,
     LeaderboardRebuildService,
     MongoBucketStore,
-    { provide: LEADERBOARD_STORE, useExisting: MongoBucketStore },
+    {
+      // Redis sorted sets when REDIS_URL is set (several instances share them); MongoDB buckets otherwise.
+      provide: LEADERBOARD_STORE,
+      inject: [HubConfig, MongoBucketStore],
+      useFactory: (config: HubConfig, buckets: MongoBucketStore) =>
+        config.REDIS_URL ? new RedisSortedSetStore(config.REDIS_URL) : buckets,
+    },
   ],
   exports: [LeaderboardsService, LeaderboardRebuildService],
 })

@@ -65,7 +65,7 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationShutdown
     await this.flush();
     const rows = await this.buckets
       .find({ board, period })
-      .sort({ points: -1, subjectId: 1 })
+      .sort({ points: -1, subjectId: -1 })
       .limit(limit)
       .lean<LeaderboardBucket[]>()
       .exec();

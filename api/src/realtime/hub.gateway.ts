@@ -85,8 +85,9 @@ export class HubGateway implements OnGatewayInit<HubServer> {
     }
   }
 
-  hasMembers(room: string): boolean {
-    return (this.server.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  /** Whether any socket, on any instance, is in the room. */
+  async hasMembers(room: string): Promise<boolean> {
+    return (await this.server.in(room).fetchSockets()).length > 0;
   }
 
   toRoom<E extends keyof ServerToClientEvents>(

@@ -37,7 +37,7 @@ export class LeaderboardPublisher implements OnApplicationShutdown {
     for (const board of boards) {
       for (const period of PERIODS) {
         const room = leaderboardRoom(board, period);
-        if (this.timers.has(room) || !this.gateway.hasMembers(room)) continue;
+        if (this.timers.has(room)) continue; // membership is checked when the push is due
         const wait = Math.max(SETTLE_MS, (this.last.get(room)?.at ?? 0) + THROTTLE_MS - Date.now());
         this.timers.set(
           room,
@@ -49,7 +49,7 @@ export class LeaderboardPublisher implements OnApplicationShutdown {
 
   private async push(room: string, board: string, period: Period): Promise<void> {
     this.timers.delete(room);
-    if (!this.gateway.hasMembers(room)) {
+    if (!(await this.gateway.hasMembers(room))) {
       this.last.delete(room);
       return;
     }

@@ -11,6 +11,18 @@ export function formatDateTime(iso: string, zone: string): string {
   return DateTime.fromISO(iso, { zone }).setLocale(locale()).toLocaleString(DateTime.DATETIME_MED);
 }
 
+/** A calendar day in `zone` ("Nov 16"). */
+export function formatDay(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone }).setLocale(locale()).toLocaleString({ month: 'short', day: 'numeric' });
+}
+
+/** A day and time in `zone` without the year ("Nov 15, 11:00 PM"). */
+export function formatDayTime(iso: string, zone: string): string {
+  return DateTime.fromISO(iso, { zone })
+    .setLocale(locale())
+    .toLocaleString({ month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
 export function formatPoints(points: number): string {
   return points.toLocaleString(locale());
 }

@@ -1,4 +1,11 @@
-import type { ClientToServerEvents, ServerToClientEvents, TierChangedPayload } from '$events';
+import type {
+  ClientToServerEvents,
+  LeaderboardSubscription,
+  LeaderboardUpdatedPayload,
+  ServerToClientEvents,
+  SubscriptionAck,
+  TierChangedPayload,
+} from '$events';
 import { t } from '$lib/i18n';
 import { loadTiers, tierName } from '$lib/tiers';
 import { io, type Socket } from 'socket.io-client';
@@ -7,6 +14,10 @@ import { session } from './session.svelte';
 import { toasts } from './toasts.svelte';
 
 type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type BoardListener = (payload: LeaderboardUpdatedPayload) => void;
+
+/** How long to wait for the hub to answer a subscription before calling it failed. */
+const ACK_TIMEOUT_MS = 5000;
 
 /** The socket to the hub: points, badges and tiers arrive here and update the page at once. */
 class Live {
@@ -16,6 +27,7 @@ class Live {
   /** Increases when a badge, tier or challenge changes, so progress views can refetch. */
   progressRevision = $state(0);
   private socket: HubSocket | null = null;
+  private boardListeners = new Set<BoardListener>();
 
   connect(token: string): void {
     this.disconnect();
@@ -46,6 +58,7 @@ class Live {
       this.progressChanged();
     });
     socket.on('notification', () => notifications.received());
+    socket.on('leaderboard.updated', (payload) => this.boardListeners.forEach((listener) => listener(payload)));
     this.socket = socket;
   }
 
@@ -53,6 +66,38 @@ class Live {
     this.socket?.disconnect();
     this.socket = null;
     this.connected = false;
+  }
+
+  /**
+   * Asks for `leaderboard.updated` pushes of a board. The server forgets subscriptions when the
+   * socket drops, so callers subscribe again whenever `connected` turns true.
+   */
+  subscribeLeaderboard(subscription: LeaderboardSubscription): Promise<SubscriptionAck> {
+    return this.request('leaderboard.subscribe', subscription);
+  }
+
+  unsubscribeLeaderboard(subscription: LeaderboardSubscription): Promise<SubscriptionAck> {
+    return this.request('leaderboard.unsubscribe', subscription);
+  }
+
+  /** Calls `listener` with every board pushed to this socket; returns the function that stops it. */
+  onLeaderboardUpdated(listener: BoardListener): () => void {
+    this.boardListeners.add(listener);
+    return () => this.boardListeners.delete(listener);
+  }
+
+  private async request(
+    event: 'leaderboard.subscribe' | 'leaderboard.unsubscribe',
+    subscription: LeaderboardSubscription,
+  ): Promise<SubscriptionAck> {
+    const socket = this.socket;
+    // Offline there is nothing to (un)subscribe: the server dropped this socket's rooms already.
+    if (!socket?.connected) return { ok: false, statusCode: 503, message: t('live.offline') };
+    try {
+      return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, subscription);
+    } catch {
+      return { ok: false, statusCode: 504, message: t('live.noAnswer') };
+    }
   }
 
   private progressChanged(): void {
