@@ -8,7 +8,7 @@ import {
   hubTarget,
   nextEvent,
   registerMember,
-  settle,
+  eventually,
   unique,
   useHub,
   withProgram,
@@ -35,7 +35,7 @@ describe('two instances sharing Redis', () => {
         .send({ userId: member.id, amount: 75, reason: 'Cross-instance', idempotencyKey: unique('x') })
         .expect(201);
       expect(await awarded).toMatchObject({ amount: 75, balance: 75, reason: 'Cross-instance' });
-      await settle(1800);
+      await eventually(() => boards.length > 0);
       expect(boards).toEqual([
         {
           scope: 'individual',

@@ -190,3 +190,12 @@ export function ask(
     );
   });
 }
+
+/** Waits until `condition` holds (an expected push arrived), failing after `ms`. */
+export async function eventually(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
