@@ -19,11 +19,11 @@ describe('which ledger entries move boards', () => {
   const published: unknown[] = [];
   const service = new LeaderboardsService(
     store as unknown as LeaderboardStore,
-    { get: async () => null } as never,
+    { get: () => Promise.resolve(null) } as never,
     {} as never,
-    { findTimezone: async () => ({ timezone: 'Europe/Stockholm' }) } as never,
+    { findTimezone: () => Promise.resolve({ timezone: 'Europe/Stockholm' }) } as never,
     { PROGRAM_TIMEZONE: 'UTC' } as HubConfig,
-    { publish: async (_name: string, event: unknown) => void published.push(event) } as never,
+    { publish: (_name: string, event: unknown) => Promise.resolve(void published.push(event)) } as never,
   );
   const entry = (kind: string, amount: number): LedgerRecordedEvent => ({
     userId,
