@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, trusted, Types } from 'mongoose';
+import { Model, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
 import { Organization } from './schemas/organization.schema';
 import { Team } from './schemas/team.schema';
@@ -48,28 +48,16 @@ export class OrganizationsRepository {
     return (await this.teams.create(data)).toObject();
   }
 
+  findTeam(id: Types.ObjectId): Promise<Team | null> {
+    return this.teams.findById(id).lean<Team>().exec();
+  }
+
   findTeamByInviteCode(inviteCode: string): Promise<Team | null> {
     return this.teams.findOne({ inviteCode }).lean<Team>().exec();
   }
 
   findTeamByName(organizationId: Types.ObjectId, name: string): Promise<Team | null> {
     return this.teams.findOne({ organizationId, name }).lean<Team>().exec();
-  }
-
-  findOrganizationsByIds(ids: Types.ObjectId[]): Promise<Organization[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.organizations
-      .find({ _id: trusted({ $in: ids }) })
-      .lean<Organization[]>()
-      .exec();
-  }
-
-  findTeamsByIds(ids: Types.ObjectId[]): Promise<Team[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.teams
-      .find({ _id: trusted({ $in: ids }) })
-      .lean<Team[]>()
-      .exec();
   }
 
   /** Teams are few per organization (tens), so the list is not paginated. */

@@ -98,15 +98,12 @@ export class OrganizationsService {
     return zones;
   }
 
-  /** Names by id, for boards. */
-  async organizationNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-    const rows = await this.repository.findOrganizationsByIds(ids);
-    return new Map(rows.map((row) => [row._id.toHexString(), row.name]));
+  async organizationName(id: Types.ObjectId): Promise<string | null> {
+    return (await this.repository.findOrganization(id))?.name ?? null;
   }
 
-  async teamNames(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-    const rows = await this.repository.findTeamsByIds(ids);
-    return new Map(rows.map((row) => [row._id.toHexString(), row.name]));
+  async teamName(id: Types.ObjectId): Promise<string | null> {
+    return (await this.repository.findTeam(id))?.name ?? null;
   }
 
   findTimezone(organizationId: Types.ObjectId): Promise<Organization | null> {

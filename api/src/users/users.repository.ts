@@ -68,16 +68,6 @@ export class UsersRepository {
     return this.users.find(filter).sort({ _id: 1 }).limit(limit).lean<UserRecord[]>().exec();
   }
 
-  /** Names and teams of the given users (a leaderboard page). */
-  findManyByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.users
-      .find({ _id: trusted({ $in: ids }) })
-      .select({ displayName: 1, teamId: 1, leaderboardOptIn: 1 })
-      .lean<UserRecord[]>()
-      .exec();
-  }
-
   /** Every member's team (the leaderboard rebuild needs them all). */
   async teamsOfMembers(): Promise<Map<string, string | null>> {
     const rows = await this.users
