@@ -80,11 +80,15 @@ export class LedgerRepository {
     return new Map(rows.map((row) => [row._id.toHexString(), row.total]));
   }
 
-  /** Entries of the given kinds in `_id` order, a page at a time (rebuilds walk the whole ledger). */
-  listByKinds(kinds: LedgerKind[], limit: number, after?: Types.ObjectId): Promise<LedgerEntry[]> {
-    const filter: Record<string, unknown> = { kind: trusted({ $in: kinds }) };
-    if (after) filter._id = trusted({ $gt: after });
-    return this.entries.find(filter).sort({ _id: 1 }).limit(limit).lean<LedgerEntry[]>().exec();
+  /**
+   * Every entry of the given kinds through one cursor, in no particular order. One query, one pass:
+   * paging with `_id > last` would make FerretDB scan the whole ledger again for every page.
+   */
+  streamByKinds(kinds: LedgerKind[]): AsyncIterable<LedgerEntry> {
+    return this.entries
+      .find({ kind: trusted({ $in: kinds }) })
+      .lean<LedgerEntry>()
+      .cursor({ batchSize: 2000 });
   }
 
   countByKinds(kinds: LedgerKind[]): Promise<number> {

@@ -101,12 +101,17 @@ export class LedgerService {
     return { entry: toLedgerEntryDto(entry), wallet: await this.repository.getWallet(entry.userId), duplicate: true };
   }
 
-  /** Walks the entries of some kinds in order, a page at a time. */
-  async *entriesOfKinds(kinds: LedgerKind[], pageSize = 1000): AsyncGenerator<LedgerEntry[]> {
-    for (let page = await this.repository.listByKinds(kinds, pageSize); page.length;) {
-      yield page;
-      page = await this.repository.listByKinds(kinds, pageSize, page[page.length - 1]._id);
+  /** Walks every entry of some kinds, in pages, through one cursor. */
+  async *entriesOfKinds(kinds: LedgerKind[], pageSize = 2000): AsyncGenerator<LedgerEntry[]> {
+    let page: LedgerEntry[] = [];
+    for await (const entry of this.repository.streamByKinds(kinds)) {
+      page.push(entry);
+      if (page.length === pageSize) {
+        yield page;
+        page = [];
+      }
     }
+    if (page.length) yield page;
   }
 
   countOfKinds(kinds: LedgerKind[]): Promise<number> {
