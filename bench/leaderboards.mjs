@@ -128,7 +128,10 @@ async function startRedis(dir) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${child.output}`);
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {}); // refused until it listens
-    const ok = await probe.connect().then(() => probe.ping()).catch(() => null);
+    const ok = await probe
+      .connect()
+      .then(() => probe.ping())
+      .catch(() => null);
     probe.disconnect();
     if (ok === 'PONG') return { url, child };
   }
@@ -138,7 +141,11 @@ async function startRedis(dir) {
 /** Environment of the hub and of its CLI; REDIS_URL only when the Redis store is wanted. */
 function hubEnv(mongoUri, redisUrl, dataDir) {
   const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
-  Object.assign(env, { JWT_SECRET: `bench-jwt-secret-${RUN_ID}-0123456789abcdef`, LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
+  Object.assign(env, {
+    JWT_SECRET: `bench-jwt-secret-${RUN_ID}-0123456789abcdef`,
+    LOG_LEVEL: 'warn',
+    HUB_DEMO: 'false',
+  });
   delete env.REDIS_URL;
   if (redisUrl) env.REDIS_URL = redisUrl;
   return env;
@@ -216,7 +223,14 @@ function memoryOf(pid) {
 // Seeding, straight through the driver (registration through the API would hash 20,000 passwords)
 
 const pick = (n) => Math.floor(Math.random() * n);
-const code8 = (prefix, n) => (prefix + n.toString(36).toUpperCase().padStart(8 - prefix.length, '0')).slice(0, 8);
+const code8 = (prefix, n) =>
+  (
+    prefix +
+    n
+      .toString(36)
+      .toUpperCase()
+      .padStart(8 - prefix.length, '0')
+  ).slice(0, 8);
 
 /** Organizations, teams, members and a year of ledger history, with a progress bar. */
 async function seed(db) {
@@ -256,8 +270,14 @@ async function seed(db) {
   let users = [];
   let ledger = [];
   let key = 0;
-  const flushUsers = async () => (users.length && (await db.collection('users').insertMany(users, { ordered: false })), (users = []));
-  const flushLedger = async () => (ledger.length && (await db.collection('ledger').insertMany(ledger, { ordered: false })), (ledger = []));
+  const flushUsers = async () => (
+    users.length && (await db.collection('users').insertMany(users, { ordered: false })),
+    (users = [])
+  );
+  const flushLedger = async () => (
+    ledger.length && (await db.collection('ledger').insertMany(ledger, { ordered: false })),
+    (ledger = [])
+  );
   for (let m = 0; m < MEMBERS; m++) {
     const o = orgOf(m);
     const org = orgs[o];
@@ -342,7 +362,8 @@ function runGet(base, token, seconds) {
     const options = { url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10, requests: [req] };
     const instance = autocannon(options, (error, result) => {
       if (error) return fail(error);
-      if (process.env.BENCH_DEBUG) log(JSON.stringify({ ...result, latency: undefined, requests: result.requests, throughput: undefined }));
+      if (process.env.BENCH_DEBUG)
+        log(JSON.stringify({ ...result, latency: undefined, requests: result.requests, throughput: undefined }));
       const { non2xx, errors, timeouts, statusCodeStats } = result;
       done({ ...summarize(samples, result.duration), non2xx, errors, timeouts, statusCodeStats, ...outcome });
     });
@@ -452,7 +473,10 @@ async function runAwards(base, adminToken, redisUrl, key) {
   const redis = new Redis(redisUrl);
   let top30 = await redis.zrevrange(key, 0, 29);
   const refresh = setInterval(() => {
-    redis.zrevrange(key, 0, 29).then((ids) => ids.length && (top30 = ids), () => {});
+    redis.zrevrange(key, 0, 29).then(
+      (ids) => ids.length && (top30 = ids),
+      () => {},
+    );
   }, 100);
   const headers = { authorization: `Bearer ${adminToken}` };
   const awards = [];
@@ -472,7 +496,8 @@ async function runAwards(base, adminToken, redisUrl, key) {
     const sent = performance.now();
     inFlight.push(
       request(base, 'POST', '/api/points/adjustments', body, headers).then(
-        ({ status, text }) => awards.push({ sent, at: performance.now(), status, text: status >= 300 ? text.slice(0, 200) : '' }),
+        ({ status, text }) =>
+          awards.push({ sent, at: performance.now(), status, text: status >= 300 ? text.slice(0, 200) : '' }),
         (error) => awards.push({ sent, at: performance.now(), status: 0, text: error.message }),
       ),
     );
@@ -519,7 +544,9 @@ async function measurePush(hub, adminToken, redisUrl, key, sessions) {
   await sleep(2000); // let the hub settle before reading its memory
   const after = memoryOf(hub.child.pid);
   const perSocketKB = before && after ? round(((after.rssMB - before.rssMB) * 1024) / sockets.length, 1) : null;
-  log(`${sockets.length} subscribed in ${connectSeconds} s (hub RSS ${after?.rssMB} MB); ${AWARDS_PER_SEC} awards/s for ${SECONDS} s`);
+  log(
+    `${sockets.length} subscribed in ${connectSeconds} s (hub RSS ${after?.rssMB} MB); ${AWARDS_PER_SEC} awards/s for ${SECONDS} s`,
+  );
   try {
     const { awards, seconds } = await runAwards(hub.base, adminToken, redisUrl, key);
     await sleep(3000); // the last pushes: settle 150 ms, throttle 1 s
@@ -537,7 +564,11 @@ async function measurePush(hub, adminToken, redisUrl, key, sessions) {
       connectSeconds,
       memory: { before, after, perSocketKB },
       awards: { sent: awards.length, seconds, statuses, firstFailure: failed[0]?.text ?? null, responses },
-      pushesPerSocket: { min: Math.min(...pushes), max: Math.max(...pushes), mean: round(pushes.reduce((a, b) => a + b, 0) / pushes.length) },
+      pushesPerSocket: {
+        min: Math.min(...pushes),
+        max: Math.max(...pushes),
+        mean: round(pushes.reduce((a, b) => a + b, 0) / pushes.length),
+      },
       latency,
     };
   } finally {
@@ -551,7 +582,9 @@ async function measurePush(hub, adminToken, redisUrl, key, sessions) {
 function report(r) {
   const row = (name, cells) => name.padEnd(40) + cells.map((cell) => String(cell ?? '-').padStart(10)).join('');
   const side = (name, s) =>
-    s && !s.skipped ? row(name, [s.perSec, s.p50, s.p95, s.p99, s.non2xx ?? 0, s.errors]) : `${name}  skipped${s?.skipped ? `: ${s.skipped}` : ''}`;
+    s && !s.skipped
+      ? row(name, [s.perSec, s.p50, s.p95, s.p99, s.non2xx ?? 0, s.errors])
+      : `${name}  skipped${s?.skipped ? `: ${s.skipped}` : ''}`;
   const { node, engine, server, redis, autocannon, driver, ioredis, socketio } = r.versions;
   const p = r.push;
   const yes = (ok) => (ok ? 'MET' : 'NOT MET');
@@ -567,9 +600,17 @@ function report(r) {
     side('hub  GET /api/leaderboards (MongoDB)', r.mongoGet),
     '',
   ];
-  const cores = (s) => (s?.cores ? Object.entries(s.cores).map((e) => e.join(' ')).join(', ') : '-');
-  lines.push(`cores busy: Redis GET ${cores(r.redisGet)}; raw pair ${cores(r.redisRaw)}; MongoDB GET ${cores(r.mongoGet)}`);
-  if (r.ratios) lines.push(`hub/raw p50 ${r.ratios.p50}x   hub/raw p95 ${r.ratios.p95}x   (how many times the bare Redis pair)`);
+  const cores = (s) =>
+    s?.cores
+      ? Object.entries(s.cores)
+          .map((e) => e.join(' '))
+          .join(', ')
+      : '-';
+  lines.push(
+    `cores busy: Redis GET ${cores(r.redisGet)}; raw pair ${cores(r.redisRaw)}; MongoDB GET ${cores(r.mongoGet)}`,
+  );
+  if (r.ratios)
+    lines.push(`hub/raw p50 ${r.ratios.p50}x   hub/raw p95 ${r.ratios.p95}x   (how many times the bare Redis pair)`);
   if (r.redisGet && !r.redisGet.skipped) {
     lines.push(`target GET p95 <= 20 ms (Redis store): ${r.redisGet.p95} ms, ${yes(r.redisGet.p95 <= 20)}`);
     if (r.redisGet.firstRefusal) lines.push(`first non-2xx (Redis): ${r.redisGet.firstRefusal}`);
@@ -595,7 +636,9 @@ function report(r) {
     `MongoDB bucket store: history ${r.mongoHistoryDays} days${r.mongoLedgerDeleted ? ` (${r.mongoLedgerDeleted} older ledger entries deleted first)` : ''}; rebuild ${mr?.seconds ?? '-'} s (${mr?.summary ?? mr?.error ?? '-'})`,
   );
   const mem = (m) => (m ? `${m.rssMB} MB (peak ${m.peakMB} MB)` : 'n/a');
-  lines.push(`hub RSS after the Redis runs: ${mem(r.hubMemory.redis)}; after the MongoDB run: ${mem(r.hubMemory.mongo)}`);
+  lines.push(
+    `hub RSS after the Redis runs: ${mem(r.hubMemory.redis)}; after the MongoDB run: ${mem(r.hubMemory.mongo)}`,
+  );
   for (const problem of r.problems) lines.push(`PROBLEM: ${problem}`);
   lines.push(`total ${r.totalSeconds} s`, `JSON: ${r.file}\n`);
   console.log(lines.join('\n'));
@@ -656,7 +699,10 @@ async function main() {
     // The socket members log in first: argon2 verification inflates the hub's RSS for a while, which
     // would otherwise blur the before/after reading around the sockets.
     log(`logging in ${SOCKETS} members of ${org.name}`);
-    const sessions = await loginAll(hub.base, orgMembers.slice(0, SOCKETS).map((m) => m.email));
+    const sessions = await loginAll(
+      hub.base,
+      orgMembers.slice(0, SOCKETS).map((m) => m.email),
+    );
 
     result.redisGet = await measureGet(hub.base, hub.child.pid, reader.accessToken, 'Redis store');
     log(`raw Redis pair: ${SECONDS} s at ${CONNECTIONS} loops on ${key}`);
@@ -664,8 +710,12 @@ async function main() {
     result.redisRaw = await withCores({ redis: PIDS.redis }, () => runRedisPair(redis.url, key, boardMembers, SECONDS));
     if (!result.redisGet.skipped) {
       const ratio = (a, b) => round(a / b, 1);
-      result.ratios = { p50: ratio(result.redisGet.p50, result.redisRaw.p50), p95: ratio(result.redisGet.p95, result.redisRaw.p95) };
-      if (result.redisGet.non2xx) problems.push(`Redis GET: ${result.redisGet.non2xx} non-2xx (${result.redisGet.firstRefusal})`);
+      result.ratios = {
+        p50: ratio(result.redisGet.p50, result.redisRaw.p50),
+        p95: ratio(result.redisGet.p95, result.redisRaw.p95),
+      };
+      if (result.redisGet.non2xx)
+        problems.push(`Redis GET: ${result.redisGet.non2xx} non-2xx (${result.redisGet.firstRefusal})`);
     } else problems.push(`Redis GET skipped: ${result.redisGet.skipped}`);
 
     // --- sockets and pushes ----------------------------------------------------------------------
@@ -679,7 +729,8 @@ async function main() {
     }
     result.hubMemory.redis = memoryOf(hub.child.pid);
     await stopProcess(hub.child);
-    if (hub.child.exitCode) problems.push(`hub (Redis) exited with ${hub.child.exitCode}: ${hub.child.output.slice(-500)}`);
+    if (hub.child.exitCode)
+      problems.push(`hub (Redis) exited with ${hub.child.exitCode}: ${hub.child.output.slice(-500)}`);
     hub = null;
     redisClient.disconnect();
 
@@ -688,7 +739,12 @@ async function main() {
     if (MONGO_HISTORY_DAYS < 365) {
       const cutoff = new Date(Date.now() - MONGO_HISTORY_DAYS * 86_400_000);
       log(`deleting ledger entries older than ${MONGO_HISTORY_DAYS} days for the MongoDB part`);
-      result.mongoLedgerDeleted = (await client.db().collection('ledger').deleteMany({ occurredAt: { $lt: cutoff } })).deletedCount;
+      result.mongoLedgerDeleted = (
+        await client
+          .db()
+          .collection('ledger')
+          .deleteMany({ occurredAt: { $lt: cutoff } })
+      ).deletedCount;
     }
     try {
       result.rebuilds.mongo = await rebuild(mongoEnv, 'MongoDB buckets');
@@ -696,7 +752,8 @@ async function main() {
       log(`hub up at ${hub.base} (pid ${hub.child.pid}, MongoDB bucket store)`);
       result.mongoGet = await measureGet(hub.base, hub.child.pid, reader.accessToken, 'MongoDB store');
       if (result.mongoGet.skipped) problems.push(`MongoDB GET skipped: ${result.mongoGet.skipped}`);
-      else if (result.mongoGet.non2xx) problems.push(`MongoDB GET: ${result.mongoGet.non2xx} non-2xx (${result.mongoGet.firstRefusal})`);
+      else if (result.mongoGet.non2xx)
+        problems.push(`MongoDB GET: ${result.mongoGet.non2xx} non-2xx (${result.mongoGet.firstRefusal})`);
       result.hubMemory.mongo = memoryOf(hub.child.pid);
     } catch (error) {
       result.rebuilds.mongo ??= { error: error.message.slice(0, 500) };
@@ -705,7 +762,12 @@ async function main() {
 
     const versions = { node: process.version, engine: db.engine, server: info.ferretdbVersion ?? info.version };
     versions.redis = redisInfo.match(/redis_version:(\S+)/)?.[1];
-    for (const [name, pkg] of [['autocannon', 'autocannon'], ['driver', 'mongodb'], ['ioredis', 'ioredis'], ['socketio', 'socket.io-client']])
+    for (const [name, pkg] of [
+      ['autocannon', 'autocannon'],
+      ['driver', 'mongodb'],
+      ['ioredis', 'ioredis'],
+      ['socketio', 'socket.io-client'],
+    ])
       versions[name] = require(`${pkg}/package.json`).version;
     result.versions = versions;
     result.at = new Date().toISOString();
