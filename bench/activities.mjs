@@ -12,10 +12,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url); // the api's dist and both packages are CommonJS
@@ -35,14 +35,6 @@ const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGIST
 const SETTINGS = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, members: MEMBERS };
 const RUN_ID = Date.now().toString(36);
 const PIDS = {}; // the database server's, once started
-const log = (line) => console.error(`[bench] ${line}`); // progress on stderr, the report on stdout
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
-function positiveInt(name, fallback) {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 let seq = 0; // one counter for every award of the run, so each gets its own idempotency key
 function nextAward(userIds, prefix) {
@@ -58,16 +50,6 @@ function summarize(samples, seconds) {
   const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
   const rate = round(n / seconds);
   return { awards: n, seconds: round(seconds), awardsPerSec: rate, p50: at(50), p95: at(95), p99: at(99) };
-}
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer().once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
 }
 
 /** The built hub as its own process (so its RSS is its own); resolves once /api/health answers. */
@@ -87,15 +69,6 @@ async function startHub(mongoUri, dataDir) {
     if (health?.ok) return { base, child };
   }
   throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
-}
-
-function stopProcess(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => done(clearTimeout(force)));
-    child.kill('SIGTERM');
-  });
 }
 
 /** One JSON POST to the hub; returns the status and the raw text. */
@@ -202,28 +175,6 @@ function memoryOf(pid) {
   } catch {
     return null; // no /proc, or the hub has gone
   }
-}
-
-/** CPU seconds a process has used so far (user + system), from /proc; NaN where unavailable. */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in ticks of 1/100 s
-  } catch {
-    return NaN;
-  }
-}
-
-/** Runs `measure` and adds how many cores each process kept busy meanwhile: who was saturated. */
-async function withCores(pids, measure) {
-  const before = Object.values(pids).map(cpuSecondsOf);
-  const [self, t0] = [process.cpuUsage(), performance.now()];
-  const result = await measure();
-  const wall = (performance.now() - t0) / 1000;
-  const busy = (seconds) => Math.round((seconds / wall) * 100) / 100;
-  const cores = Object.entries(pids).map(([name, pid], i) => [name, busy(cpuSecondsOf(pid) - before[i])]);
-  const { user, system } = process.cpuUsage(self);
-  return { ...result, cores: Object.fromEntries([...cores, ['bench', busy((user + system) / 1e6)]]) };
 }
 
 const COLUMNS = { 'awards/s': 'awardsPerSec', 'p50 ms': 'p50', 'p95 ms': 'p95', 'p99 ms': 'p99', 'non-2xx': 'non2xx' };

@@ -13,10 +13,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url); // the api's dist and these packages are CommonJS
@@ -69,15 +69,7 @@ const SETTINGS = {
 const RUN_ID = Date.now().toString(36);
 const PIDS = {}; // the database server's, once started
 const CHILDREN = new Set(); // every process we spawn, killed on any exit
-const log = (line) => console.error(`[bench] ${line}`); // progress on stderr, the report on stdout
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-function positiveInt(name, fallback) {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 /** Rate and nearest-rank percentiles of latencies in ms, computed the same way for every side. */
 function summarize(samples, seconds) {
@@ -85,16 +77,6 @@ function summarize(samples, seconds) {
   const n = sorted.length;
   const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
   return { requests: n, seconds: round(seconds), perSec: round(n / seconds), p50: at(50), p95: at(95), p99: at(99) };
-}
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer().once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
 }
 
 /** A child process we own: tracked so that any exit kills it; keeps the tail of its output. */
@@ -107,15 +89,6 @@ function start(command, args, env) {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return child;
-}
-
-function stopProcess(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => done(clearTimeout(force)));
-    child.kill('SIGTERM');
-  });
 }
 
 /** redis-server without persistence on a free port; resolves once it answers PING. */
@@ -409,28 +382,6 @@ async function runRedisPair(redisUrl, key, members, seconds) {
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => loop(w)));
   redis.disconnect();
   return { ...summarize(samples, seconds), ...failures };
-}
-
-/** CPU seconds a process has used so far (user + system), from /proc; NaN where unavailable. */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in ticks of 1/100 s
-  } catch {
-    return NaN;
-  }
-}
-
-/** Runs `measure` and adds how many cores each process kept busy meanwhile: who was saturated. */
-async function withCores(pids, measure) {
-  const before = Object.values(pids).map(cpuSecondsOf);
-  const [self, t0] = [process.cpuUsage(), performance.now()];
-  const result = await measure();
-  const wall = (performance.now() - t0) / 1000;
-  const busy = (seconds) => round(seconds / wall);
-  const cores = Object.entries(pids).map(([name, pid], i) => [name, busy(cpuSecondsOf(pid) - before[i])]);
-  const { user, system } = process.cpuUsage(self);
-  return { ...result, cores: Object.fromEntries([...cores, ['bench', busy((user + system) / 1e6)]]) };
 }
 
 /** Logs members in, a few at a time (argon2 verify is CPU-bound: more in flight only queues). */
