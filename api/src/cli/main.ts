@@ -8,8 +8,7 @@ import { JobsService } from '../engine/jobs.service';
 import { LeaderboardRebuildService } from '../leaderboards/leaderboard-rebuild.service';
 import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { loadConfig, REPO_ROOT } from '../config/hub-config';
-import { findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
-import { installFerretDb } from '../database/ferretdb-installer';
+import { ferretDbBinary, findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
 import { DemoDataService } from '../demo/demo-data.service';
 import { resolveDatabase } from '../main';
 import { buildOpenApiDocument, serializeOpenApi } from '../openapi';
@@ -101,11 +100,8 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   'db:install': {
     help: 'db:install          install FerretDB into .tools/ unless mongod or ferretdb is available',
     run: async () => {
-      if (findOnPath('mongod') || findOnPath('ferretdb') || existsSync(join(TOOLS_DIR, 'bin', 'ferretdb'))) {
-        console.log('A database server is already available.');
-        return 0;
-      }
-      await installFerretDb(TOOLS_DIR, console.log);
+      const server = findOnPath('mongod') ?? (await ferretDbBinary(TOOLS_DIR, console.log));
+      console.log(`Database server: ${server}`);
       return 0;
     },
   },

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { AddressInfo, connect, createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
-import { installFerretDb } from './ferretdb-installer';
+import { FERRETDB_BUILD, installedFerretDbBuild, installFerretDb } from './ferretdb-installer';
 
 export type EmbeddedEngine = 'mongod' | 'ferretdb';
 
@@ -100,11 +100,12 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   };
 }
 
-async function ferretDbBinary(toolsDir: string, log: (line: string) => void): Promise<string> {
+/** A FerretDB on the PATH, else ours in `<toolsDir>/bin` — built (or rebuilt, when its build stamp is old) on first use. */
+export async function ferretDbBinary(toolsDir: string, log: (line: string) => void): Promise<string> {
   const onPath = findOnPath('ferretdb');
   if (onPath) return onPath;
   const local = join(resolve(toolsDir), 'bin', 'ferretdb');
-  if (existsSync(local)) return local;
+  if (existsSync(local) && installedFerretDbBuild(local) === FERRETDB_BUILD) return local;
   return installFerretDb(resolve(toolsDir), log);
 }
 
