@@ -1,6 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { toObjectId } from '../common/pagination';
+import { TtlCache } from '../common/ttl-cache';
 import { generateApiKey, hashApiKey } from './api-key-secret';
 import { ApiKeysRepository } from './api-keys.repository';
 import type { ApiKeySummaryDto, CreatedApiKeyDto } from './dto/api-key.dto';
@@ -15,7 +16,7 @@ const KEY_CACHE_MS = 30_000;
 
 @Injectable()
 export class ApiKeysService {
-  private readonly recent = new Map<string, { key: ApiKey; until: number }>();
+  private readonly recent = new TtlCache<string, ApiKey>(KEY_CACHE_MS, 1_000);
 
   constructor(private readonly repository: ApiKeysRepository) {}
 
@@ -47,11 +48,6 @@ export class ApiKeysService {
   /** The active key matching what a request presented, or null. */
   async authenticate(presented: string): Promise<ApiKey | null> {
     const hash = hashApiKey(presented);
-    const cached = this.recent.get(hash);
-    if (cached && cached.until > Date.now()) return cached.key;
-    const key = await this.repository.findActiveByHash(hash);
-    if (key) this.recent.set(hash, { key, until: Date.now() + KEY_CACHE_MS });
-    else this.recent.delete(hash);
-    return key;
+    return this.recent.getOrLoad(hash, () => this.repository.findActiveByHash(hash));
   }
 }

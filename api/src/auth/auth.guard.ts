@@ -4,12 +4,13 @@ import type { FastifyRequest } from 'fastify';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { API_KEY_ALLOWED, PUBLIC_KEY, ROLES_KEY } from '../common/auth.decorators';
 import { hasAnyRole, type Principal, type Role } from '../common/roles';
-import { toPrincipal, UsersService } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 
 /**
- * Every HTTP route needs a valid bearer token unless marked @Public(); the user is loaded on
- * each request so a role change or a removed account takes effect at once. Then @Roles().
+ * Every HTTP route needs a valid bearer token unless marked @Public(); the token's user is looked
+ * up (briefly cached, see UsersService.principalFor) so a role change or a removed account takes
+ * effect within seconds rather than at the token's expiry. Then @Roles().
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -52,8 +53,8 @@ export class AuthGuard implements CanActivate {
   async authenticate(header: string | undefined): Promise<Principal> {
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const claims = token ? this.auth.verify(token) : null;
-    const user = claims ? await this.users.findForToken(claims.sub) : null;
-    if (!user) throw new UnauthorizedException('Sign in first');
-    return toPrincipal(user);
+    const principal = claims ? await this.users.principalFor(claims.sub) : null;
+    if (!principal) throw new UnauthorizedException('Sign in first');
+    return principal;
   }
 }

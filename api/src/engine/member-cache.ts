@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { OnDomainEvent } from '../common/domain-event-bus';
 import type { TierChangedEvent } from '../common/domain-events';
+import { TtlCache } from '../common/ttl-cache';
 import { UserRecord, UsersRepository } from '../users/users.repository';
 
 const TTL_MS = 5_000;
@@ -15,22 +16,12 @@ const MAX_ENTRIES = 20_000;
  */
 @Injectable()
 export class MemberCache {
-  private readonly entries = new Map<string, { member: UserRecord; until: number }>();
+  private readonly entries = new TtlCache<string, UserRecord>(TTL_MS, MAX_ENTRIES);
 
   constructor(private readonly users: UsersRepository) {}
 
-  async get(id: Types.ObjectId): Promise<UserRecord | null> {
-    const key = id.toHexString();
-    const cached = this.entries.get(key);
-    if (cached && cached.until > Date.now()) return cached.member;
-    const member = await this.users.findById(id);
-    if (!member) {
-      this.entries.delete(key);
-      return null;
-    }
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { member, until: Date.now() + TTL_MS });
-    return member;
+  get(id: Types.ObjectId): Promise<UserRecord | null> {
+    return this.entries.getOrLoad(id.toHexString(), () => this.users.findById(id));
   }
 
   @OnDomainEvent('tier.changed')

@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
 import type { LedgerRecordedEvent } from '../common/domain-events';
 import { isStaff, type Principal } from '../common/roles';
+import { TtlCache } from '../common/ttl-cache';
 import { HubConfig } from '../config/hub-config';
 import { MemberCache } from '../engine/member-cache';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -56,7 +57,7 @@ const NAME_TTL_MS = 10_000;
 @Injectable()
 export class LeaderboardsService {
   private readonly zones = new Map<string, string>();
-  private readonly nameCache = new Map<string, { subject: Subject; until: number }>();
+  private readonly nameCache = new TtlCache<string, Subject>(NAME_TTL_MS, 50_000);
 
   constructor(
     @Inject(LEADERBOARD_STORE) private readonly store: LeaderboardStore,
@@ -178,18 +179,16 @@ export class LeaderboardsService {
    * NAME_TTL_MS.
    */
   private async subjects(kind: SubjectKind, ids: string[]): Promise<Map<string, Subject>> {
-    const now = Date.now();
     const found = new Map<string, Subject>();
     const missing = [...new Set(ids)].filter((id) => {
       const cached = this.nameCache.get(`${kind}:${id}`);
-      if (cached && cached.until > now) found.set(id, cached.subject);
-      return !found.has(id);
+      if (cached) found.set(id, cached);
+      return !cached;
     });
     const loaded = await Promise.all(missing.map((id) => this.loadSubject(kind, new Types.ObjectId(id))));
     missing.forEach((id, index) => {
       const subject = loaded[index] ?? { name: '', visible: false, teamId: null };
-      if (this.nameCache.size > 50_000) this.nameCache.clear();
-      this.nameCache.set(`${kind}:${id}`, { subject, until: now + NAME_TTL_MS });
+      this.nameCache.set(`${kind}:${id}`, subject);
       found.set(id, subject);
     });
     return found;

@@ -35,6 +35,16 @@ describe('leaderboard periods', () => {
     expect(december.end!.toISO()).toBe('2027-01-01T00:00:00.000-06:00');
   });
 
+  it('reuses the window it just computed only inside it, up to the exclusive end', () => {
+    const zone = 'Europe/Stockholm';
+    const week = periodAt('week', new Date('2026-11-18T12:00:00Z'), zone);
+    expect(periodAt('week', new Date('2026-11-22T22:59:59.999Z'), zone)).toBe(week);
+    expect(periodAt('week', new Date('2026-11-22T23:00:00Z'), zone).key).toBe('week:2026-11-23');
+    expect(periodAt('week', new Date('2026-11-15T22:59:59.999Z'), zone).key).toBe('week:2026-11-09');
+    expect(periodAt('week', new Date('2026-11-16T00:00:00Z'), 'Asia/Tokyo').key).toBe('week:2026-11-16');
+    expect(periodAt('month', new Date('2026-11-16T00:00:00Z'), zone).key).toBe('month:2026-11');
+  });
+
   it('has no boundaries for all time', () => {
     expect(periodAt('all', new Date(), 'UTC')).toEqual({ key: 'all', start: null, end: null });
   });

@@ -17,10 +17,25 @@ export interface PeriodWindow {
  * that zone, so a week that contains a DST change is still Monday to Monday (167 or 169 hours).
  */
 export function periodAt(period: Period, at: Date, zone: string): PeriodWindow {
-  if (period === 'all') return { key: 'all', start: null, end: null };
+  if (period === 'all') return ALL_TIME;
+  const recent = latest.get(`${period}|${zone}`);
+  const time = at.getTime();
+  if (recent && time >= recent.startMs && time < recent.endMs) return recent.window;
   const local = DateTime.fromJSDate(at, { zone });
   const start = local.startOf(period);
   const end = start.plus(period === 'week' ? { weeks: 1 } : { months: 1 });
   const key = period === 'week' ? `week:${start.toISODate()}` : `month:${start.toFormat('yyyy-MM')}`;
-  return { key, start, end };
+  const window = { key, start, end };
+  if (latest.size >= 1_000) latest.clear();
+  latest.set(`${period}|${zone}`, { window, startMs: start.toMillis(), endMs: end.toMillis() });
+  return window;
 }
+
+const ALL_TIME: PeriodWindow = Object.freeze({ key: 'all', start: null, end: null });
+
+/**
+ * The last window computed per period and zone: nearly every call (each award moves six dated
+ * buckets, each read needs its window) asks about the current one, and luxon's zone arithmetic
+ * was a tenth of a leaderboard read's CPU. Windows are immutable (luxon DateTimes), so sharing is safe.
+ */
+const latest = new Map<string, { window: PeriodWindow; startMs: number; endMs: number }>();

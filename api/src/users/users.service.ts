@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { Types } from 'mongoose';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { isStaff, type Principal, type Role } from '../common/roles';
+import { TtlCache } from '../common/ttl-cache';
 import type { MemberSummaryDto, UpdateMeDto, UserDto } from './dto/user.dto';
 import { UserRecord, UsersRepository } from './users.repository';
 
@@ -28,8 +29,18 @@ export function toPrincipal(user: UserRecord): Principal {
   };
 }
 
+/**
+ * How long who a token names (roles, organization, team) is remembered between requests. Every
+ * authenticated request needs it, and on FerretDB the look-up was most of a leaderboard read's
+ * cost. A role change made through this process applies at once; one made through another
+ * instance within this time.
+ */
+const PRINCIPAL_TTL_MS = 5_000;
+
 @Injectable()
 export class UsersService {
+  private readonly principals = new TtlCache<string, Readonly<Principal>>(PRINCIPAL_TTL_MS);
+
   constructor(private readonly users: UsersRepository) {}
 
   async get(id: string): Promise<UserRecord> {
@@ -38,9 +49,13 @@ export class UsersService {
     return user;
   }
 
-  /** The user a token names, or null when it no longer exists. */
-  findForToken(id: string): Promise<UserRecord | null> {
-    return Types.ObjectId.isValid(id) ? this.users.findById(new Types.ObjectId(id)) : Promise.resolve(null);
+  /** Who the user a token names is now, or null when the account no longer exists. */
+  principalFor(id: string): Promise<Readonly<Principal> | null> {
+    if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);
+    return this.principals.getOrLoad(id, async () => {
+      const user = await this.users.findById(new Types.ObjectId(id));
+      return user ? Object.freeze(toPrincipal(user)) : null;
+    });
   }
 
   async updateProfile(principal: Principal, changes: UpdateMeDto): Promise<UserRecord> {
@@ -55,6 +70,7 @@ export class UsersService {
       throw new ForbiddenException('A member must belong to an organization');
     }
     const user = await this.users.setRoles(target._id, roles);
+    this.principals.delete(userId);
     return toUserDto(user!);
   }
 
