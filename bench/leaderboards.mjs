@@ -28,6 +28,7 @@ const { io } = require('socket.io-client');
 const argon2 = require('argon2');
 const { SingleBar, Presets } = require('cli-progress');
 const { DateTime } = require('luxon'); // the hub's own calendar library, for the org-zone week
+const WebSocket = require('ws'); // for the hub's inspector (memory readings after a forced GC)
 
 const QUICK = process.argv.includes('--quick');
 const SECONDS = positiveInt('BENCH_SECONDS', QUICK ? 5 : 20);
@@ -147,7 +148,13 @@ async function rebuild(env, label) {
 /** The built hub as its own process (so its RSS is its own); resolves once /api/health answers. */
 async function startHub(env) {
   const port = await freePort();
-  const child = start(process.execPath, [join(ROOT, 'api/dist/main.js')], {
+  const inspectPort = await freePort(); // loopback only; used to force a GC before memory readings
+  // BENCH_HUB_PROFILE=<dir>: each hub writes a V8 CPU profile there when it stops (to see where its time goes).
+  const profile = process.env.BENCH_HUB_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE}`]
+    : [];
+  const node = [...profile, `--inspect=127.0.0.1:${inspectPort}`];
+  const child = start(process.execPath, [...node, join(ROOT, 'api/dist/main.js')], {
     ...env,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -156,14 +163,48 @@ async function startHub(env) {
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${child.output}`);
     const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child };
+    if (health?.ok) return { base, child, inspectPort };
   }
   throw new Error(`The hub did not become healthy in 180 s:\n${child.output}`);
 }
 
+/**
+ * The hub's memory after a full garbage collection, through its inspector: RSS alone moves by tens
+ * of MB with whatever garbage the previous load left (argon2 logins, the GET run), which buried the
+ * sockets' share (earlier runs read between -670 and +71 KB per socket).
+ */
+async function settledMemory(inspectPort) {
+  const [target] = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((done, fail) => socket.once('open', done).once('error', fail));
+  const replies = new Map();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data);
+    replies.get(message.id)?.(message);
+  });
+  let id = 0;
+  const call = (method, params = {}) =>
+    new Promise((done) => {
+      replies.set(++id, done);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await sleep(500);
+    await call('HeapProfiler.collectGarbage');
+    const expression = 'JSON.stringify(process.memoryUsage())';
+    const reply = await call('Runtime.evaluate', { expression, returnByValue: true });
+    const usage = JSON.parse(reply.result.result.value);
+    const mb = (bytes) => round(bytes / 1024 / 1024, 1);
+    return { rssMB: mb(usage.rss), heapUsedMB: mb(usage.heapUsed), externalMB: mb(usage.external) };
+  } finally {
+    socket.close();
+  }
+}
+
 /** One JSON request to the hub; returns the status and the raw text. */
-async function request(base, method, path, body, headers = {}) {
-  const init = { method, signal: AbortSignal.timeout(30_000), headers: { ...headers } };
+async function request(base, method, path, body, headers = {}, timeoutMs = 30_000) {
+  const init = { method, signal: AbortSignal.timeout(timeoutMs), headers: { ...headers } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['content-type'] = 'application/json';
@@ -345,19 +386,50 @@ function runGet(base, token, seconds) {
   });
 }
 
+/**
+ * GETs one after another, for at least `seconds` and at least `minimum` answers: on FerretDB the bucket
+ * store's top-N and rank queries scan every bucket (only `_id` equality is pushed down), so one read
+ * takes seconds and concurrent ones only queue behind it.
+ */
+async function sequentialGets(base, token, seconds, minimum = 3) {
+  const samples = [];
+  const outcome = { non2xx: 0, errors: 0, timeouts: 0, statusCodeStats: {}, firstRefusal: null };
+  const headers = { authorization: `Bearer ${token}` };
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || samples.length + outcome.non2xx + outcome.errors < minimum) {
+    const sent = performance.now();
+    try {
+      const res = await fetch(`${base}/api/leaderboards?scope=individual&period=week`, {
+        headers,
+        signal: AbortSignal.timeout(120_000),
+      });
+      const text = await res.text();
+      outcome.statusCodeStats[res.status] = { count: (outcome.statusCodeStats[res.status]?.count ?? 0) + 1 };
+      if (res.ok) samples.push(performance.now() - sent);
+      else (outcome.non2xx++, (outcome.firstRefusal ??= `${res.status} ${text.slice(0, 200)}`));
+    } catch (error) {
+      outcome.errors++;
+      if (error.name === 'TimeoutError') outcome.timeouts++;
+    }
+  }
+  return { ...summarize(samples, (performance.now() - t0) / 1000), ...outcome };
+}
+
 /** Warm-up, then the measured GET; also checks one answer's shape (items and `me`). */
-async function measureGet(base, hubPid, token, label) {
-  const probe = await request(base, 'GET', '/api/leaderboards?scope=individual&period=week', undefined, {
-    authorization: `Bearer ${token}`,
-  });
+async function measureGet(base, hubPid, token, label, sequential = false) {
+  const auth = { authorization: `Bearer ${token}` };
+  const probe = await request(base, 'GET', '/api/leaderboards?scope=individual&period=week', undefined, auth, 120_000);
   if (probe.status !== 200) return { skipped: `probe answered ${probe.status} ${probe.text.slice(0, 200)}` };
   const body = JSON.parse(probe.text);
   const shape = { items: body.items?.length ?? 0, me: body.me ?? null, start: body.start, timezone: body.timezone };
-  log(`${label}: GET ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s at ${CONNECTIONS} connections`);
-  await runGet(base, token, WARMUP_SECONDS);
+  const how = sequential ? 'one request at a time' : `${CONNECTIONS} connections`;
+  log(`${label}: GET ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s at ${how}`);
+  const run = (seconds) => (sequential ? sequentialGets(base, token, seconds, 1) : runGet(base, token, seconds));
+  await run(WARMUP_SECONDS);
   await sleep(2000); // requests autocannon abandoned at the end of the warm-up are still being served
   const pids = { hub: hubPid, ferretdb: PIDS.ferretdb, ...(PIDS.redis ? { redis: PIDS.redis } : {}) };
-  return { ...(await withCores(pids, () => runGet(base, token, SECONDS))), shape };
+  const measured = () => (sequential ? sequentialGets(base, token, SECONDS) : runGet(base, token, SECONDS));
+  return { ...(await withCores(pids, measured)), connections: sequential ? 1 : CONNECTIONS, shape };
 }
 
 /** The floor: ZREVRANGE top 10 + ZREVRANK on the same key from CONNECTIONS loops, one connection. */
@@ -484,8 +556,8 @@ function pushLatencies(awards, sockets) {
 /** Sockets, their memory, and awards with push latency. */
 async function measurePush(hub, adminToken, redisUrl, key, sessions) {
   await sleep(1000);
-  const before = memoryOf(hub.child.pid);
-  log(`connecting ${sessions.length} sockets (hub RSS ${before?.rssMB} MB)`);
+  const before = await settledMemory(hub.inspectPort);
+  log(`connecting ${sessions.length} sockets (hub after GC: RSS ${before.rssMB} MB, heap ${before.heapUsedMB} MB)`);
   const sockets = [];
   const t0 = performance.now();
   for (let i = 0; i < sessions.length; i += 50) {
@@ -493,13 +565,16 @@ async function measurePush(hub, adminToken, redisUrl, key, sessions) {
   }
   const connectSeconds = round((performance.now() - t0) / 1000);
   await sleep(2000); // let the hub settle before reading its memory
-  const after = memoryOf(hub.child.pid);
-  const perSocketKB = before && after ? round(((after.rssMB - before.rssMB) * 1024) / sockets.length, 1) : null;
+  const after = await settledMemory(hub.inspectPort);
+  const perSocket = (field) => round(((after[field] - before[field]) * 1024) / sockets.length, 1);
+  const perSocketKB = perSocket('rssMB');
+  const heapPerSocketKB = round(perSocket('heapUsedMB') + perSocket('externalMB'), 1);
   log(
-    `${sockets.length} subscribed in ${connectSeconds} s (hub RSS ${after?.rssMB} MB); ${AWARDS_PER_SEC} awards/s for ${SECONDS} s`,
+    `${sockets.length} subscribed in ${connectSeconds} s (hub after GC: RSS ${after.rssMB} MB, heap ${after.heapUsedMB} MB); ${AWARDS_PER_SEC} awards/s for ${SECONDS} s`,
   );
   try {
-    const { awards, seconds } = await runAwards(hub.base, adminToken, redisUrl, key);
+    const pids = { hub: hub.child.pid, ferretdb: PIDS.ferretdb, redis: PIDS.redis };
+    const { awards, seconds, cores } = await withCores(pids, () => runAwards(hub.base, adminToken, redisUrl, key));
     await sleep(3000); // the last pushes: settle 150 ms, throttle 1 s
     const statuses = {};
     for (const a of awards) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
@@ -513,8 +588,8 @@ async function measurePush(hub, adminToken, redisUrl, key, sessions) {
     return {
       sockets: sockets.length,
       connectSeconds,
-      memory: { before, after, perSocketKB },
-      awards: { sent: awards.length, seconds, statuses, firstFailure: failed[0]?.text ?? null, responses },
+      memory: { before, after, perSocketKB, heapPerSocketKB },
+      awards: { sent: awards.length, seconds, statuses, firstFailure: failed[0]?.text ?? null, responses, cores },
       pushesPerSocket: {
         min: Math.min(...pushes),
         max: Math.max(...pushes),
@@ -548,7 +623,7 @@ function report(r) {
     row('', ['req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'non-2xx', 'errors']),
     side('hub  GET /api/leaderboards (Redis)', r.redisGet),
     side('raw  ZREVRANGE 0 9 + ZREVRANK (ioredis)', r.redisRaw),
-    side('hub  GET /api/leaderboards (MongoDB)', r.mongoGet),
+    side(`hub  GET /api/leaderboards (MongoDB, ${r.mongoGet?.connections ?? '-'} conn.)`, r.mongoGet),
     '',
   ];
   const cores = (s) =>
@@ -573,11 +648,12 @@ function report(r) {
     lines.push(
       '',
       `push: ${p.sockets} sockets subscribed in ${p.connectSeconds} s; ${p.awards.sent} awards in ${p.awards.seconds} s, statuses ${JSON.stringify(p.awards.statuses)}`,
-      `  award response p50 ${p.awards.responses.p50} ms, p95 ${p.awards.responses.p95} ms, p99 ${p.awards.responses.p99} ms`,
+      `  award response p50 ${p.awards.responses.p50} ms, p95 ${p.awards.responses.p95} ms, p99 ${p.awards.responses.p99} ms; cores busy ${cores(p.awards)}`,
       `  leaderboard.updated per socket: min ${p.pushesPerSocket.min}, mean ${p.pushesPerSocket.mean}, max ${p.pushesPerSocket.max}`,
       `  award response → first update: p50 ${p.latency.p50} ms, p95 ${p.latency.p95} ms, p99 ${p.latency.p99} ms over ${p.latency.pairs} award×socket pairs (${p.latency.missing} without a later update)`,
       `  target push p95 <= 1200 ms: ${yes(p.latency.p95 <= 1200)}`,
-      `  hub RSS before sockets ${m.before?.rssMB} MB, with ${p.sockets} subscribed ${m.after?.rssMB} MB → ${m.perSocketKB} KB per socket`,
+      `  hub after a forced GC: RSS ${m.before.rssMB} MB before the sockets, ${m.after.rssMB} MB with ${p.sockets} subscribed → ${m.perSocketKB} KB RSS per socket`,
+      `  (JS heap + external: ${round(m.before.heapUsedMB + m.before.externalMB, 1)} → ${round(m.after.heapUsedMB + m.after.externalMB, 1)} MB → ${m.heapPerSocketKB} KB per socket)`,
     );
     if (p.awards.firstFailure) lines.push(`  first failed award: ${p.awards.firstFailure}`);
   }
@@ -701,7 +777,7 @@ async function main() {
       result.rebuilds.mongo = await rebuild(mongoEnv, 'MongoDB buckets');
       hub = await startHub(mongoEnv);
       log(`hub up at ${hub.base} (pid ${hub.child.pid}, MongoDB bucket store)`);
-      result.mongoGet = await measureGet(hub.base, hub.child.pid, reader.accessToken, 'MongoDB store');
+      result.mongoGet = await measureGet(hub.base, hub.child.pid, reader.accessToken, 'MongoDB store', true);
       if (result.mongoGet.skipped) problems.push(`MongoDB GET skipped: ${result.mongoGet.skipped}`);
       else if (result.mongoGet.non2xx)
         problems.push(`MongoDB GET: ${result.mongoGet.non2xx} non-2xx (${result.mongoGet.firstRefusal})`);
