@@ -10,11 +10,16 @@ const FLUSH_MS = 250;
  * Board totals as MongoDB documents keyed by board|period|subject, moved with `$inc` at award
  * time and never computed from the ledger on read.
  *
- * An award moves nine buckets (three boards × week, month, all time). On FerretDB an update costs
- * ~3.5 ms of server CPU, so increments are gathered in memory and written every FLUSH_MS, merged
- * per bucket: a burst of awards to one organization becomes a handful of updates. Under heavy load
- * the boards lag rather than slow the awards. Reads flush first. A crash loses at most FLUSH_MS of increments, which `leaderboards:rebuild` restores from
+ * An award moves nine buckets (three boards × week, month, all time), and on FerretDB an update
+ * costs more server CPU than the award's own ledger insert, so increments are gathered in memory
+ * and written every FLUSH_MS, merged per bucket: a burst of awards to one organization becomes a
+ * handful of updates. Under heavy load the boards lag rather than slow the awards. Reads flush
+ * first. A crash loses at most FLUSH_MS of increments, which `leaderboards:rebuild` restores from
  * the ledger.
+ *
+ * On MongoDB the `{board, period, points, subjectId}` index serves the top N and the rank. FerretDB
+ * scans every bucket for them (it pushes down only `_id` equality): fine at demo sizes, seconds at
+ * hundreds of thousands of buckets — deployments of that size set REDIS_URL or run MongoDB.
  */
 @Injectable()
 export class MongoBucketStore implements LeaderboardStore, OnApplicationShutdown {

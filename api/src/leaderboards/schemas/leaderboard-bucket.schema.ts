@@ -13,5 +13,6 @@ export class LeaderboardBucket {
 }
 
 export const LeaderboardBucketSchema = SchemaFactory.createForClass(LeaderboardBucket);
-// A board's top N in one period, and how many subjects are above a given score (rank).
-LeaderboardBucketSchema.index({ board: 1, period: 1, points: -1 });
+// A board's top N in one period in the store's order (ties by subject id, descending, like Redis),
+// and how many subjects are above a given score (rank): both served by this index on MongoDB.
+LeaderboardBucketSchema.index({ board: 1, period: 1, points: -1, subjectId: -1 });

@@ -20,8 +20,8 @@ export class Wallet {
   @Prop({ default: 0 }) qualifying: number;
 
   // The member's engine statistics (what badge criteria look at) share this document, so that an
-  // award is one update: measured on FerretDB, an update costs ~3.5 ms of server CPU against
-  // ~0.75 ms for an insert. Keys are activity types with `.` → `~`.
+  // award is one update: FerretDB reads, re-encodes and rewrites the whole document for each
+  // update, which costs it more CPU than an insert. Keys are activity types with `.` → `~`.
   @Prop({ type: Object, default: {} }) counts: Record<string, number>;
   @Prop({ type: Object, default: {} }) distinct: Record<string, number>;
   /** Badges held (key → earned at); bounded by the badges in content. */
