@@ -1,3 +1,4 @@
+import request from 'supertest';
 import {
   ask,
   bearer,
@@ -44,11 +45,23 @@ describe('two instances sharing Redis', () => {
           items: [{ rank: 1, id: member.id, name: 'far person', points: 75, teamName: null }],
         },
       ]);
-      const viaB = await http().get('/api/leaderboards?scope=individual&period=week').set(bearer(member.token));
-      expect(viaB.status).toBe(200); // instance A's supertest target; the board is shared through Redis
+      const viaB = await request(hubTarget('redisB').url)
+        .get('/api/leaderboards?scope=individual&period=week')
+        .set(bearer(member.token));
+      expect(viaB.status).toBe(200); // the award went through A; the board is shared through Redis
       expect(viaB.body.me).toEqual({ rank: 1, points: 75 });
     } finally {
       socketOnB.close();
     }
+  });
+
+  it('counts rate limits in Redis: 8 logins a minute across both instances, not 8 on each', async () => {
+    const email = `${unique('guess')}@example.test`;
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const instance = hubTarget(attempt % 2 ? 'redisB' : 'redisA').url;
+      statuses.push((await request(instance).post('/api/auth/login').send({ email, password: 'not-it' })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
   });
 });

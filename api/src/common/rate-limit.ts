@@ -1,4 +1,5 @@
 import { ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import type { ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { HubConfig } from '../config/hub-config';
 import type { Principal } from './roles';
@@ -24,10 +25,13 @@ const requestOf = (context: ExecutionContext) => context.switchToHttp().getReque
 
 /**
  * Logins per address and email (guessing one account's password), registrations per address,
- * and writes per signed-in user. Reads are not limited.
+ * and writes per signed-in user. Reads are not limited. With REDIS_URL the counters live in Redis,
+ * shared by every instance (otherwise each instance would allow the limit again); without it, in
+ * this process.
  */
 export function rateLimits(config: HubConfig): ThrottlerModuleOptions {
   return {
+    storage: config.REDIS_URL ? new ThrottlerStorageRedisService(config.REDIS_URL) : undefined,
     throttlers: [
       {
         name: 'login',

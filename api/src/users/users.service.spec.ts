@@ -7,8 +7,8 @@ import { UsersService } from './users.service';
 function repositoryWith(user: UserRecord) {
   const stored = { ...user };
   const repository = {
-    findById: jest.fn(async (id: Types.ObjectId) => (id.equals(stored._id) ? { ...stored } : null)),
-    setRoles: jest.fn(async (_id: Types.ObjectId, roles: Role[]) => Object.assign(stored, { roles })),
+    findById: jest.fn((id: Types.ObjectId) => Promise.resolve(id.equals(stored._id) ? { ...stored } : null)),
+    setRoles: jest.fn((_id: Types.ObjectId, roles: Role[]) => Promise.resolve(Object.assign(stored, { roles }))),
   };
   return repository;
 }
