@@ -10,6 +10,7 @@ import {
   nextEvent,
   registerMember,
   eventually,
+  settle,
   unique,
   useHub,
   withProgram,
@@ -52,6 +53,46 @@ describe('two instances sharing Redis', () => {
       expect(viaB.body.me).toEqual({ rank: 1, points: 75 });
     } finally {
       socketOnB.close();
+    }
+  });
+
+  it('throttles pushes per board across instances: awards through both still give one push a second', async () => {
+    const organization = await createOrganization(program.admin);
+    const watcher = await registerMember(organization.inviteCode, 'watcher');
+    const players = [
+      await registerMember(organization.inviteCode, 'p1'),
+      await registerMember(organization.inviteCode, 'p2'),
+    ];
+    const socket = await connectSocket(watcher.token, hubTarget('redisB').url);
+    const arrivals: number[] = [];
+    const updates = collect(socket, 'leaderboard.updated');
+    socket.on('leaderboard.updated', () => arrivals.push(Date.now()));
+    try {
+      expect(await ask(socket, 'leaderboard.subscribe', { scope: 'individual', period: 'month' })).toEqual({
+        ok: true,
+      });
+      const totals = [0, 0];
+      for (let i = 0; i < 12; i++) {
+        const through = hubTarget(i % 2 ? 'redisB' : 'redisA').url; // each instance schedules its own push
+        await request(through)
+          .post('/api/points/adjustments')
+          .set(bearer(program.admin.token))
+          .send({ userId: players[i % 2].id, amount: 10 + i, reason: 'Both instances', idempotencyKey: unique('both') })
+          .expect(201);
+        totals[i % 2] += 10 + i;
+        await settle(200);
+      }
+      const final = [...totals].sort((a, b) => b - a);
+      await eventually(
+        () => JSON.stringify(updates.at(-1)?.items.map((item) => item.points)) === JSON.stringify(final),
+      );
+      await settle(1500); // nothing more once the board is current
+      expect(updates.at(-1)!.items.map((item) => item.points)).toEqual(final);
+      const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]);
+      expect(arrivals.length).toBeGreaterThanOrEqual(2);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(900); // a few ms of timer and network jitter
+    } finally {
+      socket.close();
     }
   });
 
