@@ -10,7 +10,7 @@ const MAX_ENTRIES = 20_000;
 
 /**
  * Members the activity ingest has just seen. A CRM reports many activities per member in bursts,
- * and on FerretDB each member read costs ~1 ms of database CPU (a quarter of a whole award).
+ * and on FerretDB each member read costs ~1 ms of database CPU (over a third of a whole award).
  * What an award needs from the member — organization and tier — changes rarely: a tier change in
  * this process drops the entry at once; one made by another instance shows within TTL_MS.
  */
