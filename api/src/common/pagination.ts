@@ -1,22 +1,17 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { trusted, Types } from 'mongoose';
+import { IsObjectIdString, PageLimit } from './validators';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
   @IsOptional()
   @IsString()
-  @Matches(/^[0-9a-f]{24}$/, { message: 'cursor must be a nextCursor returned by this list' })
+  @IsObjectIdString('cursor must be a nextCursor returned by this list')
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20)
   limit?: number;
 }
 

@@ -1,4 +1,7 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { IANAZone } from 'luxon';
 
 /** An IANA time zone name that luxon (and so every date computation here) understands. */
@@ -12,5 +15,22 @@ export function IsIanaZone(options?: ValidationOptions) {
       },
     },
     options,
+  );
+}
+
+/** A MongoDB ObjectId in its 24-hex-digit form (with `each: true`, every element of an array). */
+export function IsObjectIdString(message: string, options: ValidationOptions = {}) {
+  return Matches(/^[0-9a-f]{24}$/, { ...options, message });
+}
+
+/** An optional page size from the query string, 1 to 100. */
+export function PageLimit(defaultLimit: number) {
+  return applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: 100, default: defaultLimit }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(100),
   );
 }

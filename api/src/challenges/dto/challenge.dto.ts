@@ -19,6 +19,7 @@ import {
 import { ACTIVITY_TYPE_PATTERN } from '../../content/dto/rules-file.dto';
 import { CHALLENGE_KINDS, type ChallengeKind } from '../schemas/challenge.schema';
 import { SUBMISSION_STATUSES, type SubmissionStatus } from '../schemas/submission.schema';
+import { IsObjectIdString } from '../../common/validators';
 
 export class GoalDto {
   @ApiProperty({ example: 'lesson.completed' })
@@ -38,7 +39,7 @@ export class AudienceDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
-  @Matches(/^[0-9a-f]{24}$/, { each: true, message: 'organizationIds must be organization ids' })
+  @IsObjectIdString('organizationIds must be organization ids', { each: true })
   organizationIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['gold', 'platinum'] })

@@ -15,6 +15,7 @@ import {
 import { ACTIVITY_TYPE_PATTERN } from '../../content/dto/rules-file.dto';
 import { TierRefDto } from '../../users/dto/user.dto';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../ledger/dto/ledger.dto';
+import { IsObjectIdString } from '../../common/validators';
 
 /** Metadata is a small flat map: at most 20 keys, each a short string, a number or a boolean. */
 function IsFlatMetadata() {
@@ -41,7 +42,7 @@ export class RecordActivityDto {
   @ApiPropertyOptional({ description: 'The member (give userId or email)' })
   @IsOptional()
   @IsString()
-  @Matches(/^[0-9a-f]{24}$/, { message: 'userId must be a user id' })
+  @IsObjectIdString('userId must be a user id')
   userId?: string;
 
   @ApiPropertyOptional({ description: 'The member’s email (give userId or email)' })

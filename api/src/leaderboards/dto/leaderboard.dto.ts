@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { PERIODS, type Period } from '../periods';
+import { IsObjectIdString, PageLimit } from '../../common/validators';
 
 export const SCOPES = ['individual', 'team', 'organization'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -12,15 +12,10 @@ export class LeaderboardQueryDto {
 
   @ApiPropertyOptional({ description: 'Individual and team boards: the organization (default: mine)' })
   @IsOptional()
-  @Matches(/^[0-9a-f]{24}$/, { message: 'organizationId must be an organization id' })
+  @IsObjectIdString('organizationId must be an organization id')
   organizationId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(10)
   limit?: number;
 }
 
@@ -30,7 +25,7 @@ export class LeaderboardSubscriptionDto {
   @IsIn(PERIODS) period: Period;
 
   @IsOptional()
-  @Matches(/^[0-9a-f]{24}$/, { message: 'organizationId must be an organization id' })
+  @IsObjectIdString('organizationId must be an organization id')
   organizationId?: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
 import { LEDGER_KINDS, type LedgerKind } from '../schemas/ledger-entry.schema';
+import { IsObjectIdString } from '../../common/validators';
 
 export class LedgerSourceDto {
   @ApiProperty({ example: 'adjustment' }) type: string;
@@ -30,7 +31,7 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9:_\-.@/]+$/;
 export class CreateAdjustmentDto {
   @ApiProperty({ example: '665f1c2b9d3e4a0012345678' })
   @IsString()
-  @Matches(/^[0-9a-f]{24}$/, { message: 'userId must be a user id' })
+  @IsObjectIdString('userId must be a user id')
   userId: string;
 
   @ApiProperty({ description: 'Points to add (positive) or take (negative)', example: 50 })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional } from 'class-validator';
+import { IsObjectIdString } from '../../common/validators';
 
 export class NotificationDto {
   @ApiProperty() id: string;
@@ -22,6 +23,6 @@ export class MarkReadDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
-  @Matches(/^[0-9a-f]{24}$/, { each: true, message: 'ids must be notification ids' })
+  @IsObjectIdString('ids must be notification ids', { each: true })
   ids?: string[];
 }
