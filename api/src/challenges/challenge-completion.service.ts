@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
+import { audienceMember, inAudience } from '../common/audience/audience';
+import { DomainEventBus, OnDomainEffect } from '../common/domain-event-bus';
 import type { ActivityRecordedEvent } from '../common/domain-events';
-import { WriteSerializer } from '../database/write-serializer';
+import { guardToken } from '../database/guards';
 import { ActivitiesService } from '../engine/activities.service';
-import { EngineRepository } from '../engine/engine.repository';
+import { EngineCounters } from '../engine/engine-counters';
 import { MemberProgressService } from '../engine/member-progress.service';
-import { UserRecord, UsersRepository } from '../users/users.repository';
-import { inAudience, isOpen, progressKeys } from './challenge-progress';
+import type { UserRecord } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+import { isOpen, progressKeys } from './challenge-progress';
 import { ChallengesRepository } from './challenges.repository';
 import type { Challenge } from './schemas/challenge.schema';
 
@@ -17,9 +19,10 @@ const RECENT_MS = 7 * 24 * 3600_000;
 
 /**
  * Progress and completion. Counts the engine's `activity.recorded` events towards auto and team
- * challenges; completing one records a `challenge.completed` activity keyed by challenge and
- * member, so the engine awards it once (its rule pays the challenge's points), whatever path or
- * retry led there.
+ * challenges — each activity once per challenge, however often its entry is finished again
+ * (the counter's guard is the entry's id) — and completing one records a `challenge.completed`
+ * activity keyed by challenge and member, so the engine awards it once, whatever path or retry
+ * led there.
  */
 @Injectable()
 export class ChallengeCompletionService {
@@ -27,11 +30,10 @@ export class ChallengeCompletionService {
 
   constructor(
     private readonly repository: ChallengesRepository,
-    private readonly engine: EngineRepository,
+    private readonly counters: EngineCounters,
     private readonly activities: ActivitiesService,
     private readonly progress: MemberProgressService,
-    private readonly users: UsersRepository,
-    private readonly serializer: WriteSerializer,
+    private readonly users: UsersService,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -53,44 +55,42 @@ export class ChallengeCompletionService {
   }
 
   /** Counts an activity towards the open auto and team challenges it is aimed at. */
-  @OnDomainEvent('activity.recorded')
+  @OnDomainEffect('activity.recorded')
   async onActivityRecorded(event: ActivityRecordedEvent): Promise<void> {
     const challenges = (await this.countingChallenges()).filter(
       (c) => c.goal?.activityType === event.type && isOpen(c, event.occurredAt),
     );
     if (!challenges.length) return;
-    const member = await this.users.findById(new Types.ObjectId(event.userId));
+    const member = await this.users.find(new Types.ObjectId(event.userId));
     if (!member) return;
     for (const challenge of challenges) {
-      if (challenge.kind === 'evidence' || !challenge.goal || !inAudience(challenge, this.audienceOf(member))) continue;
-      if (challenge.kind === 'auto') await this.countForMember(challenge, member);
-      else if (member.teamId) await this.countForTeam(challenge, member.teamId);
+      if (!inAudience(challenge.audience, audienceMember(member))) continue;
+      const token = guardToken(event.entryId, 'challenge', challenge._id.toHexString());
+      if (challenge.kind === 'auto') await this.countForMember(challenge, member, token);
+      else if (member.teamId) await this.countForTeam(challenge, member.teamId, token);
     }
   }
 
-  private async countForMember(challenge: Challenge, member: UserRecord): Promise<void> {
+  private async countForMember(challenge: Challenge, member: UserRecord, token: string): Promise<void> {
     const id = challenge._id.toHexString();
     const userId = member._id.toHexString();
-    const reached = await this.serializer.run(`challenge:${id}:${userId}`, async () => {
-      if (await this.isDone(challenge, userId)) return false;
-      return (await this.engine.increment(progressKeys.member(id, userId), 1)) >= challenge.goal!.count;
-    });
-    if (reached) await this.complete(challenge, member);
+    if (await this.isDone(challenge, userId)) return;
+    const count = await this.counters.incrementOnce(progressKeys.member(id, userId), 1, token);
+    if (count >= challenge.goal!.count) await this.complete(challenge, member);
   }
 
-  private async countForTeam(challenge: Challenge, teamId: Types.ObjectId): Promise<void> {
+  private async countForTeam(challenge: Challenge, teamId: Types.ObjectId, token: string): Promise<void> {
     const id = challenge._id.toHexString();
     const team = teamId.toHexString();
-    const reached = await this.serializer.run(`challenge:${id}:team:${team}`, async () => {
-      const done = progressKeys.teamDone(id, team);
-      if ((await this.engine.existingMarks([done])).size) return false;
-      const count = await this.engine.increment(progressKeys.team(id, team), 1);
-      return count >= challenge.goal!.count && (await this.engine.mark(done));
-    });
-    if (!reached) return;
-    // Every member of the team at the moment of completion is credited, once each.
-    for (const member of await this.users.listTeamMembers(teamId)) {
-      if (inAudience(challenge, this.audienceOf(member))) await this.complete(challenge, member);
+    const done = progressKeys.teamDone(id, team);
+    if ((await this.counters.existingMarks([done])).size) return;
+    const count = await this.counters.incrementOnce(progressKeys.team(id, team), 1, token);
+    if (count < challenge.goal!.count) return;
+    // The mark says the team finished; crediting its members is idempotent, so a replay after a
+    // crash between the two (mark set, members not all credited) credits the rest.
+    await this.counters.mark(done);
+    for (const member of await this.users.teamMembers(teamId)) {
+      if (inAudience(challenge.audience, audienceMember(member))) await this.complete(challenge, member);
     }
   }
 
@@ -106,9 +106,10 @@ export class ChallengeCompletionService {
       reason: `Challenge completed: ${challenge.title}`,
       source: { kind: 'feature', id: challengeId },
     });
-    await this.engine.mark(progressKeys.memberDone(challengeId, member._id.toHexString()));
-    if (result.duplicate) return;
+    await this.counters.mark(progressKeys.memberDone(challengeId, member._id.toHexString()));
+    // Granting is idempotent, so a retry after a crash between the award and the badge gives it.
     if (challenge.badgeKey) await this.progress.grantBadge(member._id, challenge.badgeKey);
+    if (result.duplicate) return;
     await this.events.publish('challenge.completed', {
       userId: member._id.toHexString(),
       challengeId,
@@ -118,10 +119,6 @@ export class ChallengeCompletionService {
   }
 
   async isDone(challenge: Challenge, userId: string): Promise<boolean> {
-    return (await this.engine.existingMarks([progressKeys.memberDone(challenge._id.toHexString(), userId)])).size > 0;
-  }
-
-  private audienceOf(user: UserRecord) {
-    return { organizationId: user.organizationId?.toHexString() ?? null, tierKey: user.tierKey };
+    return (await this.counters.existingMarks([progressKeys.memberDone(challenge._id.toHexString(), userId)])).size > 0;
   }
 }

@@ -8,19 +8,6 @@ export const progressKeys = {
   teamDone: (challengeId: string, teamId: string) => `challenge-team-done|${challengeId}|${teamId}`,
 };
 
-export interface AudienceMember {
-  organizationId: string | null;
-  tierKey: string;
-}
-
-/** Empty audience lists mean "everyone". */
-export function inAudience(challenge: Pick<Challenge, 'audience'>, member: AudienceMember): boolean {
-  const { organizationIds, tiers } = challenge.audience;
-  const organizationOk =
-    !organizationIds.length || organizationIds.some((id) => id.toHexString() === member.organizationId);
-  return organizationOk && (!tiers.length || tiers.includes(member.tierKey));
-}
-
 export function isOpen(challenge: Pick<Challenge, 'startsAt' | 'endsAt'>, at: Date): boolean {
   return challenge.startsAt <= at && at < challenge.endsAt;
 }

@@ -65,15 +65,15 @@ export class ChallengesController {
   @Get('challenges/:id/submissions')
   @Roles('manager')
   @ApiOkResponse({ type: SubmissionListDto })
-  async challengeSubmissions(@Param('id') id: string): Promise<SubmissionListDto> {
-    return { items: await this.challenges.submissions({ challengeId: id }) };
+  async challengeSubmissions(@CurrentUser() caller: Principal, @Param('id') id: string): Promise<SubmissionListDto> {
+    return { items: await this.challenges.submissions(caller, { challengeId: id }) };
   }
 
   @Get('submissions')
   @Roles('manager')
   @ApiOkResponse({ type: SubmissionListDto, description: 'The approval queue (filter by status).' })
-  async queue(@Query() query: SubmissionQueryDto): Promise<SubmissionListDto> {
-    return { items: await this.challenges.submissions({ status: query.status }) };
+  async queue(@CurrentUser() caller: Principal, @Query() query: SubmissionQueryDto): Promise<SubmissionListDto> {
+    return { items: await this.challenges.submissions(caller, { status: query.status }) };
   }
 
   @Post('submissions/:id/approve')

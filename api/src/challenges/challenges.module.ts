@@ -7,13 +7,14 @@ import { ChallengesController } from './challenges.controller';
 import { ChallengesRepository } from './challenges.repository';
 import { ChallengesService } from './challenges.service';
 import { Challenge, ChallengeSchema } from './schemas/challenge.schema';
-import { Submission, SubmissionSchema } from './schemas/submission.schema';
+import { Submission, SubmissionSchema, SubmissionSlot, SubmissionSlotSchema } from './schemas/submission.schema';
 
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: Challenge.name, schema: ChallengeSchema },
       { name: Submission.name, schema: SubmissionSchema },
+      { name: SubmissionSlot.name, schema: SubmissionSlotSchema },
     ]),
     EngineModule,
     UsersModule,

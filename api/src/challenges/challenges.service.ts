@@ -6,28 +6,35 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { audienceMember, inAudience, toAudience } from '../common/audience/audience';
 import { DomainEventBus } from '../common/domain-event-bus';
 import { toObjectId } from '../common/pagination';
 import { isStaff, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
-import { WriteSerializer } from '../database/write-serializer';
 import { ActivitiesService } from '../engine/activities.service';
-import { EngineRepository } from '../engine/engine.repository';
-import { UserRecord, UsersRepository } from '../users/users.repository';
+import { EngineCounters } from '../engine/engine-counters';
+import { UsersService } from '../users/users.service';
+import type { UserRecord } from '../users/users.repository';
 import { ChallengeCompletionService } from './challenge-completion.service';
-import { inAudience, isOpen, progressKeys } from './challenge-progress';
+import { isOpen, progressKeys } from './challenge-progress';
 import { ChallengesRepository, NewChallenge } from './challenges.repository';
-import type {
+import {
   ChallengeDto,
   CreateChallengeDto,
   CreatedSubmissionDto,
   CreateSubmissionDto,
+  mapChallenge,
+  mapSubmission,
   MyProgressDto,
   SubmissionDto,
+  TeamProgressDto,
   UpdateChallengeDto,
 } from './dto/challenge.dto';
 import type { Challenge } from './schemas/challenge.schema';
 import type { Submission, SubmissionStatus } from './schemas/submission.schema';
+
+/** What one list call returns at most (members see the open ones aimed at them; staff the latest). */
+const LIST_LIMIT = 200;
 
 /**
  * Time-boxed challenges: the manager console, what each member may see (audience and window),
@@ -38,11 +45,10 @@ export class ChallengesService {
   constructor(
     private readonly repository: ChallengesRepository,
     private readonly completion: ChallengeCompletionService,
-    private readonly engine: EngineRepository,
+    private readonly counters: EngineCounters,
     private readonly activities: ActivitiesService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly content: ContentService,
-    private readonly serializer: WriteSerializer,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -64,15 +70,12 @@ export class ChallengesService {
     return (await this.withProgress([updated!], caller))[0];
   }
 
-  /** Members: challenges open now and aimed at them. Staff: every challenge. */
+  /** Members: challenges open now and aimed at them (the audience is in the query). Staff: the latest. */
   async list(caller: Principal): Promise<ChallengeDto[]> {
-    if (isStaff(caller)) return this.withProgress(await this.repository.listAll(200), caller);
+    if (isStaff(caller)) return this.withProgress(await this.repository.listAll(LIST_LIMIT), caller);
     const member = await this.member(caller.id);
-    const open = await this.repository.listOpenAt(new Date());
-    return this.withProgress(
-      open.filter((challenge) => inAudience(challenge, this.audienceOf(member))),
-      caller,
-    );
+    const open = await this.repository.listOpenFor(audienceMember(member), new Date(), LIST_LIMIT);
+    return this.withProgress(open, caller);
   }
 
   async get(caller: Principal, id: string): Promise<ChallengeDto> {
@@ -83,27 +86,36 @@ export class ChallengesService {
     if (!caller.roles.includes('member')) throw new ForbiddenException('Only members take part in challenges');
     const challenge = await this.visible(caller, id);
     if (challenge.kind !== 'evidence') throw new BadRequestException('This challenge is tracked automatically');
-    const userId = new Types.ObjectId(caller.id);
-    return this.serializer.run(`submission:${id}:${caller.id}`, async () => {
-      if (await this.completion.isDone(challenge, caller.id))
-        throw new ConflictException('You have completed this challenge');
-      const latest = await this.repository.latestSubmission(challenge._id, userId);
-      if (latest?.status === 'pending') throw new ConflictException('Your submission is waiting for a decision');
-      const created = await this.repository.createSubmission({
-        challengeId: challenge._id,
-        userId,
-        organizationId: caller.organizationId ? new Types.ObjectId(caller.organizationId) : null,
-        text: input.text,
-        url: input.url ?? null,
-      });
-      return { id: created._id.toHexString(), status: 'pending' };
+    if (await this.completion.isDone(challenge, caller.id)) {
+      throw new ConflictException('You have completed this challenge');
+    }
+    const created = await this.repository.openSubmission({
+      challengeId: challenge._id,
+      userId: new Types.ObjectId(caller.id),
+      organizationId: caller.organizationId ? new Types.ObjectId(caller.organizationId) : null,
+      text: input.text,
+      url: input.url ?? null,
     });
+    if (!created) throw new ConflictException('Your submission is waiting for a decision');
+    return { id: created._id.toHexString(), status: 'pending' };
   }
 
-  async submissions(filter: { challengeId?: string; status?: SubmissionStatus }): Promise<SubmissionDto[]> {
-    const challengeId = filter.challengeId ? toObjectId(filter.challengeId) : undefined;
+  /**
+   * The approval queue, or one challenge's submissions. Staff who belong to an organization see
+   * only its members' submissions; admins and staff without one see all.
+   */
+  async submissions(
+    caller: Principal,
+    filter: { challengeId?: string; status?: SubmissionStatus },
+  ): Promise<SubmissionDto[]> {
+    const challengeId = filter.challengeId ? toObjectId(filter.challengeId, 'challenge id') : undefined;
     if (challengeId && !(await this.repository.find(challengeId))) throw new NotFoundException('Challenge not found');
-    const rows = await this.repository.listSubmissions({ challengeId, status: filter.status });
+    const scoped = !caller.roles.includes('admin') && caller.organizationId;
+    const rows = await this.repository.listSubmissions({
+      challengeId,
+      status: filter.status,
+      organizationId: scoped ? new Types.ObjectId(caller.organizationId!) : undefined,
+    });
     return this.toSubmissionDtos(rows);
   }
 
@@ -113,10 +125,16 @@ export class ChallengesService {
     decision: 'approved' | 'rejected',
     comment?: string,
   ): Promise<SubmissionDto> {
-    const submission = await this.repository.findSubmission(toObjectId(id));
-    if (!submission) throw new NotFoundException('Submission not found');
-    const decided = await this.serializer.run(`decide:${id}`, () =>
-      this.repository.decide(submission._id, decision, new Types.ObjectId(caller.id), comment ?? null),
+    const submission = await this.repository.findSubmission(toObjectId(id, 'submission id'));
+    const scoped = !caller.roles.includes('admin') && caller.organizationId;
+    if (!submission || (scoped && submission.organizationId?.toHexString() !== caller.organizationId)) {
+      throw new NotFoundException('Submission not found');
+    }
+    const decided = await this.repository.decide(
+      submission._id,
+      decision,
+      new Types.ObjectId(caller.id),
+      comment ?? null,
     );
     if (!decided) throw new ConflictException(`This submission was already ${submission.status}`);
     const challenge = (await this.repository.find(submission.challengeId))!;
@@ -139,50 +157,52 @@ export class ChallengesService {
     if (!challenge) throw new NotFoundException('Challenge not found');
     if (isStaff(caller)) return challenge;
     const member = await this.member(caller.id);
-    if (!isOpen(challenge, new Date()) || !inAudience(challenge, this.audienceOf(member))) {
+    if (!isOpen(challenge, new Date()) || !inAudience(challenge.audience, audienceMember(member))) {
       throw new NotFoundException('Challenge not found');
     }
     return challenge;
   }
 
+  /** The caller's progress on each challenge: counters and marks by `_id`, submissions in one query. */
   private async withProgress(challenges: Challenge[], caller: Principal): Promise<ChallengeDto[]> {
     const userId = caller.id;
     const team = caller.teamId;
-    const keys = challenges.flatMap((c) => {
-      const id = c._id.toHexString();
-      return [progressKeys.member(id, userId), ...(team ? [progressKeys.team(id, team)] : [])];
-    });
-    const doneKeys = challenges.flatMap((c) => {
-      const id = c._id.toHexString();
-      return [progressKeys.memberDone(id, userId), ...(team ? [progressKeys.teamDone(id, team)] : [])];
-    });
-    const [counts, done] = await Promise.all([this.engine.counterValues(keys), this.engine.existingMarks(doneKeys)]);
-    const results: ChallengeDto[] = [];
-    for (const challenge of challenges) {
+    const ids = challenges.map((c) => c._id.toHexString());
+    const counterKeys = ids.flatMap((id) => [
+      progressKeys.member(id, userId),
+      ...(team ? [progressKeys.team(id, team)] : []),
+    ]);
+    const doneKeys = ids.flatMap((id) => [
+      progressKeys.memberDone(id, userId),
+      ...(team ? [progressKeys.teamDone(id, team)] : []),
+    ]);
+    const evidence = challenges.filter((c) => c.kind === 'evidence').map((c) => c._id);
+    const [counts, done, latest] = await Promise.all([
+      this.counters.values(counterKeys),
+      this.counters.existingMarks(doneKeys),
+      this.repository.latestSubmissions(evidence, new Types.ObjectId(userId)),
+    ]);
+    return challenges.map((challenge) => {
       const id = challenge._id.toHexString();
       const completed = done.has(progressKeys.memberDone(id, userId));
-      const dto = this.toDto(challenge);
       if (challenge.kind === 'evidence') {
-        const latest = await this.repository.latestSubmission(challenge._id, new Types.ObjectId(userId));
-        dto.myProgress = this.evidenceProgress(completed, latest);
-      } else {
-        const goal = challenge.goal?.count ?? 1;
-        const source =
-          challenge.kind === 'team' && team ? progressKeys.team(id, team) : progressKeys.member(id, userId);
-        const count = completed ? goal : Math.min(goal, counts.get(source) ?? 0);
-        dto.myProgress = { count, goal, status: completed ? 'completed' : 'open' };
-        if (challenge.kind === 'team') {
-          dto.teamProgress = {
-            teamId: team,
-            count: team ? Math.min(goal, counts.get(progressKeys.team(id, team)) ?? 0) : 0,
-            goal,
-            completed: team ? done.has(progressKeys.teamDone(id, team)) : false,
-          };
-        }
+        return mapChallenge(challenge, this.evidenceProgress(completed, latest.get(id) ?? null));
       }
-      results.push(dto);
-    }
-    return results;
+      const goal = challenge.goal?.count ?? 1;
+      const source = challenge.kind === 'team' && team ? progressKeys.team(id, team) : progressKeys.member(id, userId);
+      const count = completed ? goal : Math.min(goal, counts.get(source) ?? 0);
+      const mine: MyProgressDto = { count, goal, status: completed ? 'completed' : 'open' };
+      const teamProgress: TeamProgressDto | undefined =
+        challenge.kind === 'team'
+          ? {
+              teamId: team,
+              count: team ? Math.min(goal, counts.get(progressKeys.team(id, team)) ?? 0) : 0,
+              goal,
+              completed: team ? done.has(progressKeys.teamDone(id, team)) : false,
+            }
+          : undefined;
+      return mapChallenge(challenge, mine, teamProgress);
+    });
   }
 
   private evidenceProgress(completed: boolean, latest: Submission | null): MyProgressDto {
@@ -203,9 +223,6 @@ export class ChallengesService {
     if (input.badgeKey && !this.content.badges().some((b) => b.key === input.badgeKey)) {
       throw new BadRequestException(`badgeKey "${input.badgeKey}" is not a badge in content/badges.yaml`);
     }
-    const tierKeys = this.content.tiers().map((t) => t.key);
-    const unknownTier = input.audience?.tiers?.find((tier) => !tierKeys.includes(tier));
-    if (unknownTier) throw new BadRequestException(`audience.tiers: unknown tier "${unknownTier}"`);
     return {
       title: input.title,
       description: input.description,
@@ -215,82 +232,47 @@ export class ChallengesService {
       startsAt,
       endsAt,
       goal: input.kind === 'evidence' ? null : input.goal!,
-      audience: {
-        organizationIds: (input.audience?.organizationIds ?? []).map((id) => new Types.ObjectId(id)),
-        tiers: input.audience?.tiers ?? [],
-      },
+      audience: toAudience(
+        input.audience,
+        this.content.tiers().map((t) => t.key),
+      ),
     };
   }
 
   private toInput(challenge: Challenge): CreateChallengeDto {
+    const { audience, ...dto } = mapChallenge(challenge, { count: 0, goal: 1, status: 'open' });
     return {
-      title: challenge.title,
-      description: challenge.description,
-      kind: challenge.kind,
-      points: challenge.points,
-      badgeKey: challenge.badgeKey ?? undefined,
-      startsAt: challenge.startsAt.toISOString(),
-      endsAt: challenge.endsAt.toISOString(),
-      goal: challenge.goal ?? undefined,
-      audience: {
-        organizationIds: challenge.audience.organizationIds.map((id) => id.toHexString()),
-        tiers: challenge.audience.tiers,
-      },
+      title: dto.title,
+      description: dto.description,
+      kind: dto.kind,
+      points: dto.points,
+      badgeKey: dto.badgeKey ?? undefined,
+      startsAt: dto.startsAt,
+      endsAt: dto.endsAt,
+      goal: dto.goal ?? undefined,
+      audience,
     };
   }
 
-  private toDto(challenge: Challenge): ChallengeDto {
-    return {
-      id: challenge._id.toHexString(),
-      title: challenge.title,
-      description: challenge.description,
-      kind: challenge.kind,
-      points: challenge.points,
-      badgeKey: challenge.badgeKey,
-      startsAt: challenge.startsAt.toISOString(),
-      endsAt: challenge.endsAt.toISOString(),
-      goal: challenge.goal ? { activityType: challenge.goal.activityType, count: challenge.goal.count } : null,
-      audience: {
-        organizationIds: challenge.audience.organizationIds.map((id) => id.toHexString()),
-        tiers: challenge.audience.tiers,
-      },
-      myProgress: { count: 0, goal: challenge.goal?.count ?? 1, status: 'open' },
-    };
-  }
-
+  /** Titles and names for a page of submissions: two queries, whatever the page size. */
   private async toSubmissionDtos(rows: Submission[]): Promise<SubmissionDto[]> {
-    const titles = new Map<string, string>();
-    const names = new Map<string, string>();
-    const result: SubmissionDto[] = [];
-    for (const row of rows) {
-      const challengeId = row.challengeId.toHexString();
-      if (!titles.has(challengeId)) titles.set(challengeId, (await this.repository.find(row.challengeId))?.title ?? '');
-      const userId = row.userId.toHexString();
-      if (!names.has(userId)) names.set(userId, (await this.users.findById(row.userId))?.displayName ?? '');
-      result.push({
-        id: row._id.toHexString(),
-        challengeId,
-        challengeTitle: titles.get(challengeId)!,
-        userId,
-        displayName: names.get(userId)!,
-        text: row.text,
-        url: row.url,
-        status: row.status,
-        comment: row.comment,
-        createdAt: row.createdAt.toISOString(),
-        decidedAt: row.decidedAt?.toISOString() ?? null,
-      });
-    }
-    return result;
+    const [challenges, people] = await Promise.all([
+      this.repository.findMany([...new Set(rows.map((row) => row.challengeId.toHexString()))].map((id) => new Types.ObjectId(id))),
+      this.users.findMany(rows.map((row) => row.userId)),
+    ]);
+    const titles = new Map(challenges.map((c) => [c._id.toHexString(), c.title]));
+    return rows.map((row) =>
+      mapSubmission(
+        row,
+        titles.get(row.challengeId.toHexString()) ?? '',
+        people.get(row.userId.toHexString())?.displayName ?? '',
+      ),
+    );
   }
 
   private async member(id: string): Promise<UserRecord> {
-    const user = await this.users.findById(new Types.ObjectId(id));
+    const user = await this.users.find(new Types.ObjectId(id));
     if (!user) throw new NotFoundException('User not found');
     return user;
-  }
-
-  private audienceOf(user: UserRecord) {
-    return { organizationId: user.organizationId?.toHexString() ?? null, tierKey: user.tierKey };
   }
 }

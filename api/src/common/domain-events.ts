@@ -1,4 +1,7 @@
 import type { LedgerEntryDto } from '../ledger/dto/ledger.dto';
+import type { LedgerKind } from '../ledger/schemas/ledger-entry.schema';
+import type { MemberStats } from '../ledger/schemas/wallet.schema';
+import type { WalletDelta } from '../ledger/wallet-delta';
 
 /**
  * Typed in-process domain events. Features publish these; the engine reacts (tiers, badges),
@@ -6,6 +9,7 @@ import type { LedgerEntryDto } from '../ledger/dto/ledger.dto';
  */
 export interface DomainEvents {
   'ledger.recorded': LedgerRecordedEvent;
+  'ledger.abandoned': LedgerAbandonedEvent;
   'activity.recorded': ActivityRecordedEvent;
   'badge.earned': BadgeEarnedEvent;
   'tier.changed': TierChangedEvent;
@@ -14,6 +18,12 @@ export interface DomainEvents {
   'leaderboard.changed': LeaderboardChangedEvent;
 }
 
+/**
+ * A ledger entry's effects are applied exactly once (see `LedgerService`): listeners that apply
+ * one (`@OnDomainEffect`) must be safe to run again for the same entry — a guarded increment, a
+ * unique insert, a conditional update — because after a crash the entry's plan is replayed with
+ * `redo: true`. Listeners that only tell people (`@OnDomainEvent`, the notifier) skip replays.
+ */
 export interface LedgerRecordedEvent {
   userId: string;
   organizationId: string | null;
@@ -21,10 +31,69 @@ export interface LedgerRecordedEvent {
   occurredAt: Date;
   entry: LedgerEntryDto;
   wallet: { balance: number; lifetime: number; qualifying: number };
+  plan: PostingPlan;
+  /** True when a retry or the sweep finishes an entry whose first run stopped part-way. */
+  redo: boolean;
+  /** The member's statistics just before this entry applied them (first run only; else read them). */
+  statsBefore?: MemberStats | null;
+  /**
+   * Hands over an effect that finishes later (a batched write): the request answers without
+   * waiting for it, and the posting stays unfinished — replayed if it fails — until it settles.
+   */
+  defer: (effect: Promise<unknown>) => void;
 }
 
+/** A plan that never became a ledger entry (refused, a duplicate, or left by a crash): undo its reservations. */
+export interface LedgerAbandonedEvent {
+  plan: PostingPlan;
+}
+
+/** What an activity's ledger entry still has to do once it is committed (engine-owned facts). */
+export interface ActivityFacts {
+  activityId: string;
+  type: string;
+  /** The activity's own idempotency key (the ledger entry's is `activity:<key>`). */
+  idempotencyKey: string;
+  value: number | null;
+  metadata: Record<string, string | number | boolean>;
+  reason: string | null;
+  source: { kind: 'api-key' | 'user' | 'feature'; id: string | null };
+  /** "Seen once" marks this activity may set, each with the statistic it then raises. */
+  distinct: Array<{ mark: string; stat: string }>;
+}
+
+/**
+ * Everything one ledger entry will do, decided before anything is written (see PostingJournal).
+ * JSON-safe: it is stored while the entry is in flight and replayed after a crash.
+ */
+export interface PostingPlan {
+  /** The entry's `_id`, chosen up front; also the token that guards each of its effects. */
+  entryId: string;
+  idempotencyKey: string;
+  userId: string;
+  organizationId: string | null;
+  amount: number;
+  kind: LedgerKind;
+  reason: string;
+  source: { type: string; id: string | null };
+  /** ISO time. */
+  occurredAt: string;
+  /** How the entry moves the wallet (see walletDelta). */
+  delta: WalletDelta;
+  /** Member statistics the wallet update also applies (activities only). */
+  stats?: { inc: Record<string, number>; week: string };
+  /** Counters reserved before the commit (activity caps), released if the entry never exists. */
+  reservations?: string[];
+  activity?: ActivityFacts;
+  openedAt: number;
+}
+
+/** An activity's entry is committed; its listeners apply effects once per `entryId` (replayed with `redo`). */
 export interface ActivityRecordedEvent {
   activityId: string;
+  /** The activity's ledger entry: the token that guards what listeners apply for it. */
+  entryId: string;
+  redo: boolean;
   userId: string;
   organizationId: string | null;
   type: string;

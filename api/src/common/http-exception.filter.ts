@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { isDuplicateKey, isOutage } from './database-errors';
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   statusCode: number;
@@ -8,9 +12,6 @@ export interface ErrorBody {
   message: string | string[];
 }
 
-function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 /** Errors thrown by Fastify itself (bad JSON, body too large, wrong content type) carry a 4xx statusCode. */
 function clientErrorStatus(error: unknown): number | undefined {
@@ -29,7 +30,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
         : ((response as { message?: string | string[] }).message ?? exception.message);
     return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
   }
-  if (isDuplicateKeyError(exception)) {
+  if (isOutage(exception)) {
+    return { statusCode: 503, error: 'Service Unavailable', message: 'The database is unreachable; try again shortly' };
+  }
+  if (isDuplicateKey(exception)) {
     return { statusCode: HttpStatus.CONFLICT, error: 'Conflict', message: 'Already exists' };
   }
   const clientStatus = clientErrorStatus(exception);
@@ -53,7 +57,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) void reply.header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+    if (body.statusCode >= 500 && !isOutage(exception)) {
       this.logger.error(
         `request ${request.id} ${request.method} ${request.url} failed`,
         exception instanceof Error ? exception.stack : String(exception),

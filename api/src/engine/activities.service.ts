@@ -1,18 +1,22 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { DomainEventBus } from '../common/domain-event-bus';
+import { isOutage } from '../common/database-errors';
+import { DomainEventBus, OnDomainEffect } from '../common/domain-event-bus';
+import type { LedgerAbandonedEvent, LedgerRecordedEvent } from '../common/domain-events';
+import type { Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import type { RuleDto } from '../content/dto/rules-file.dto';
-import { WriteSerializer } from '../database/write-serializer';
-import type { LedgerEntryDto } from '../ledger/dto/ledger.dto';
-import { LedgerService } from '../ledger/ledger.service';
+import { guardToken } from '../database/guards';
+import { LedgerService, RecordResult } from '../ledger/ledger.service';
 import { OrganizationsService } from '../organizations/organizations.service';
-import { HubConfig } from '../config/hub-config';
 import type { UserRecord } from '../users/users.repository';
+import { UsersRepository } from '../users/users.repository';
+import type { RecordActivityDto } from './dto/engine.dto';
 import { EngineRepository } from './engine.repository';
-import { MemberProgressService } from './member-progress.service';
-import { applyCaps, capWindows, earnedPoints } from './rules';
-import type { Activity, ActivitySource, MetadataValue } from './schemas/activity.schema';
+import { MemberCache } from './member-cache';
+import { afterUpdate, MemberProgressService } from './member-progress.service';
+import { capWindows, earnedPoints } from './rules';
+import type { ActivitySource, MetadataValue } from './schemas/activity.schema';
 
 export interface RecordActivityInput {
   user: UserRecord;
@@ -31,24 +35,28 @@ export interface RecordActivityResult {
   duplicate: boolean;
 }
 
+/** Activities may be reported a little late, never from the future. */
+const FIVE_MINUTES = 5 * 60_000;
+const oid = (hex: string) => new Types.ObjectId(hex);
+
 /**
- * The one way anything becomes points: an activity is stored once (unique idempotency key),
- * then, one member at a time, the rules turn it into a capped, tier-multiplied ledger entry, and
- * the member's statistics and badges move. Challenges and notifications follow from the event.
+ * The one way anything becomes points. An activity becomes one ledger entry (see LedgerService
+ * for how it is made exactly once): the rule gives its points for the member's tier, the cap
+ * windows (day/week/month in the organization's zone) are reserved atomically, the wallet and the
+ * member's statistics move in one update, and once the entry is committed the activity is stored,
+ * distinct values are marked, badges are awarded and `activity.recorded` moves challenges.
  */
 @Injectable()
 export class ActivitiesService {
-  private readonly zones = new Map<string, string>();
-
   constructor(
     private readonly repository: EngineRepository,
     private readonly content: ContentService,
     private readonly ledger: LedgerService,
     private readonly progress: MemberProgressService,
     private readonly organizations: OrganizationsService,
-    private readonly serializer: WriteSerializer,
+    private readonly users: UsersRepository,
+    private readonly members: MemberCache,
     private readonly events: DomainEventBus,
-    private readonly config: HubConfig,
   ) {}
 
   ruleFor(type: string): RuleDto {
@@ -57,121 +65,168 @@ export class ActivitiesService {
     return rule;
   }
 
+  /** The rules as GET /rules shows them: each with the tier multipliers that apply to it. */
+  rulesInForce(): RuleDto[] {
+    const { byType, multipliers } = this.content.rules();
+    return [...byType.values()].map((rule) => ({
+      ...rule,
+      ...(rule.tierMultipliers || Object.keys(multipliers).length
+        ? { tierMultipliers: rule.tierMultipliers ?? multipliers }
+        : {}),
+    }));
+  }
+
+  /** POST /activities: an external system (API key) or a manager reports what a member did. */
+  async report(caller: Principal, body: RecordActivityDto): Promise<RecordActivityResult> {
+    if (Boolean(body.userId) === Boolean(body.email)) throw new BadRequestException('Give either userId or email');
+    const occurredAt = body.occurredAt ? new Date(body.occurredAt) : undefined;
+    if (occurredAt && occurredAt.getTime() > Date.now() + FIVE_MINUTES) {
+      throw new BadRequestException('occurredAt must not be in the future');
+    }
+    this.ruleFor(body.type); // an unknown type is refused before anything else
+    const user = body.userId
+      ? await this.members.get(new Types.ObjectId(body.userId))
+      : await this.users.findByEmail(body.email!);
+    if (!user) throw new NotFoundException('Member not found');
+    return this.record({
+      user,
+      type: body.type,
+      idempotencyKey: body.idempotencyKey,
+      occurredAt,
+      value: body.value,
+      metadata: body.metadata,
+      reason: body.reason,
+      source: caller.apiKeyId ? { kind: 'api-key', id: caller.apiKeyId } : { kind: 'user', id: caller.id },
+    });
+  }
+
   async record(input: RecordActivityInput): Promise<RecordActivityResult> {
     const rule = this.ruleFor(input.type);
     if (rule.per === 'value' && input.value === undefined) {
       throw new BadRequestException(`value is required for ${input.type} (points are per unit of value)`);
     }
     const userId = input.user._id.toHexString();
-    const outcome = await this.serializer.run(`engine:${userId}`, () => this.apply(input, rule));
-    if (outcome.recorded) {
-      const activity = outcome.recorded;
-      await this.events.publish('activity.recorded', {
-        activityId: activity._id.toHexString(),
-        userId,
-        organizationId: activity.organizationId?.toHexString() ?? null,
-        type: activity.type,
-        value: activity.value,
-        occurredAt: activity.occurredAt,
-        metadata: activity.metadata,
-        pointsAwarded: outcome.pointsAwarded,
-      });
-    }
-    return { activityId: outcome.activityId, pointsAwarded: outcome.pointsAwarded, duplicate: outcome.duplicate };
-  }
-
-  /**
-   * Runs under the member's engine lock. Every activity writes exactly one ledger entry, keyed by
-   * its idempotency key (0 points when a cap is full, so that the entry says why): that insert is
-   * the commit point, and a replay — however late, whatever the caps say by then — stops there.
-   * The same wallet update applies the member's statistics, so an award is one update.
-   */
-  private async apply(
-    input: RecordActivityInput,
-    rule: RuleDto,
-  ): Promise<RecordActivityResult & { recorded?: Activity }> {
-    const activityId = new Types.ObjectId();
     const occurredAt = input.occurredAt ?? new Date();
-    const zone = await this.zoneOf(input.user.organizationId);
-    const windows = capWindows(rule, occurredAt, zone).map((window) => ({
-      ...window,
-      id: `cap|${input.user._id.toHexString()}|${input.type}|${window.period}|${window.key}`,
+    const zone = await this.organizations.zoneOf(input.user.organizationId);
+    const points = earnedPoints(rule, this.content.rules(), input.user.tierKey, input.value);
+    const windows = points > 0 ? capWindows(rule, occurredAt, zone) : [];
+    const caps = windows.map((window) => ({
+      id: `cap|${userId}|${input.type}|${window.period}|${window.key}`,
+      cap: window.cap,
     }));
-    const points = await this.cappedPoints(rule, input, windows);
-    const counts = await this.progress.countsFor(
-      { userId: input.user._id, type: input.type, metadata: input.metadata ?? {}, occurredAt },
-      zone,
-    );
+    const metadata = input.metadata ?? {};
+    const stats = this.progress.statsFor({ userId: input.user._id, type: input.type, metadata, occurredAt }, zone);
+    const activityId = new Types.ObjectId().toHexString();
     const reason = input.reason ?? rule.description;
-    const result = await this.ledger.record(
+
+    let plan = this.ledger.plan(
       {
         userId: input.user._id,
         organizationId: input.user.organizationId,
         amount: points,
         kind: 'earn',
-        reason: points > 0 || !windows.length ? reason : `${reason} Limit reached: no points this time.`,
-        source: { type: input.type, id: activityId.toHexString() },
+        reason,
+        source: { type: input.type, id: activityId },
         idempotencyKey: `activity:${input.idempotencyKey}`,
         occurredAt,
       },
-      counts,
+      {
+        stats: stats.update,
+        reservations: caps.map((cap) => cap.id),
+        activity: {
+          activityId,
+          type: input.type,
+          idempotencyKey: input.idempotencyKey,
+          value: input.value ?? null,
+          metadata,
+          reason: input.reason ?? null,
+          source: input.source,
+          distinct: stats.distinct,
+        },
+      },
     );
-    if (result.duplicate) return this.duplicateOf(input.idempotencyKey, result.entry);
+    const twin = await this.ledger.open(plan);
+    if (twin) return this.resultOf(twin);
+    if (caps.length) {
+      let reserved: number;
+      try {
+        reserved = await this.repository.reserveWithinCaps(caps, points, plan.entryId);
+      } catch (error) {
+        if (!isOutage(error)) await this.ledger.abandon(plan).catch(() => undefined);
+        throw error;
+      }
+      plan = this.ledger.withAmount(plan, reserved);
+      // Every activity writes its entry, 0 points when a cap is full, so the statement says why.
+      if (reserved === 0) plan.reason = `${reason} Limit reached: no points this time.`;
+    }
+    return this.resultOf(await this.ledger.post(plan));
+  }
 
-    const activity = await this.repository.insertActivity({
-      _id: activityId,
-      userId: input.user._id,
-      organizationId: input.user.organizationId,
-      type: input.type,
+  /**
+   * What an activity's entry does once committed, replayed after a crash (`redo`): store the
+   * activity (unique key), mark distinct values (each mark owned by the entry) and raise their
+   * statistics once, award badges, and tell challenges.
+   */
+  @OnDomainEffect('ledger.recorded')
+  async onLedgerRecorded({ plan, redo, statsBefore, wallet }: LedgerRecordedEvent): Promise<void> {
+    const facts = plan.activity;
+    if (!facts || !plan.stats) return;
+    const userId = oid(plan.userId);
+    const occurredAt = new Date(plan.occurredAt);
+    await this.repository.insertActivity({
+      _id: oid(facts.activityId),
+      userId,
+      organizationId: plan.organizationId ? oid(plan.organizationId) : null,
+      type: facts.type,
       occurredAt,
-      value: input.value ?? null,
-      metadata: input.metadata ?? {},
-      reason: input.reason ?? null,
-      source: input.source,
-      idempotencyKey: input.idempotencyKey,
-      pointsAwarded: points,
+      value: facts.value,
+      metadata: facts.metadata,
+      reason: facts.reason,
+      source: facts.source,
+      idempotencyKey: facts.idempotencyKey,
+      pointsAwarded: plan.amount,
       processedAt: new Date(),
     });
-    if (!activity) return this.duplicateOf(input.idempotencyKey, result.entry); // recorded before the ledger key existed
-
-    if (points > 0) for (const window of windows) await this.repository.increment(window.id, points);
-    const stats = await this.progress.settle(input.user._id, result.statsBefore ?? null, counts);
-    await this.progress.awardBadges(input.user._id, { stats, wallet: result.wallet });
-    return { activityId: activityId.toHexString(), pointsAwarded: points, duplicate: false, recorded: activity };
-  }
-
-  /** What the original of a replayed activity awarded. */
-  private async duplicateOf(idempotencyKey: string, entry?: LedgerEntryDto): Promise<RecordActivityResult> {
-    const original = await this.repository.findActivityByKey(idempotencyKey);
-    if (original) {
-      return { activityId: original._id.toHexString(), pointsAwarded: original.pointsAwarded ?? 0, duplicate: true };
+    const distinct: Record<string, number> = {};
+    for (const { mark, stat } of facts.distinct) {
+      if (await this.repository.markFor(mark, plan.entryId)) distinct[stat] = (distinct[stat] ?? 0) + 1;
     }
-    // Only the ledger entry exists (the process stopped right after it): the points stand.
-    return { activityId: entry?.source.id ?? '', pointsAwarded: entry?.amount ?? 0, duplicate: true };
-  }
-
-  /** Rule points for this member's tier, limited by what the cap windows still allow. */
-  private async cappedPoints(
-    rule: RuleDto,
-    input: RecordActivityInput,
-    windows: Array<{ id: string; cap: number }>,
-  ): Promise<number> {
-    const points = earnedPoints(rule, this.content.rules(), input.user.tierKey, input.value);
-    if (!windows.length || points === 0) return points;
-    const used = await this.repository.counterValues(windows.map((w) => w.id));
-    return applyCaps(
-      points,
-      windows.map((w) => ({ cap: w.cap, used: used.get(w.id) ?? 0 })),
-    );
-  }
-
-  private async zoneOf(organizationId: Types.ObjectId | null): Promise<string> {
-    if (!organizationId) return this.config.PROGRAM_TIMEZONE;
-    const key = organizationId.toHexString();
-    if (!this.zones.has(key)) {
-      const organization = await this.organizations.findTimezone(organizationId);
-      this.zones.set(key, organization?.timezone ?? this.config.PROGRAM_TIMEZONE);
+    if (Object.keys(distinct).length) {
+      await this.ledger.applyStatistics(userId, guardToken(plan.entryId, 'distinct'), {
+        inc: distinct,
+        week: plan.stats.week,
+      });
     }
-    return this.zones.get(key)!;
+    const known =
+      redo || statsBefore === undefined
+        ? {}
+        : { stats: afterUpdate(userId, statsBefore, { ...plan.stats.inc, ...distinct }, plan.stats.week), wallet };
+    await this.progress.awardBadges(userId, known);
+    await this.events.publish('activity.recorded', {
+      activityId: facts.activityId,
+      entryId: plan.entryId,
+      userId: plan.userId,
+      organizationId: plan.organizationId,
+      type: facts.type,
+      value: facts.value,
+      occurredAt,
+      metadata: facts.metadata,
+      pointsAwarded: plan.amount,
+      redo,
+    });
+  }
+
+  /** A plan that never became an entry gives back the cap room it reserved. */
+  @OnDomainEffect('ledger.abandoned')
+  async onLedgerAbandoned({ plan }: LedgerAbandonedEvent): Promise<void> {
+    for (const id of plan.reservations ?? []) await this.repository.release(id, plan.entryId);
+  }
+
+  private resultOf(result: RecordResult): RecordActivityResult {
+    return {
+      activityId: result.entry.source.id ?? '',
+      pointsAwarded: result.entry.amount,
+      duplicate: result.duplicate,
+    };
   }
 }

@@ -5,6 +5,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { ActivitiesService } from './activities.service';
 import { EngineController } from './engine.controller';
+import { EngineCounters } from './engine-counters';
 import { EngineRepository } from './engine.repository';
 import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
@@ -34,7 +35,15 @@ import { TiersService } from './tiers.service';
     OrganizationsModule,
   ],
   controllers: [EngineController, JobsController],
-  providers: [EngineRepository, ActivitiesService, MemberProgressService, TiersService, JobsService, MemberCache],
-  exports: [ActivitiesService, EngineRepository, MemberProgressService, MemberCache],
+  providers: [
+    EngineRepository,
+    EngineCounters,
+    ActivitiesService,
+    MemberProgressService,
+    TiersService,
+    JobsService,
+    MemberCache,
+  ],
+  exports: [ActivitiesService, EngineCounters, MemberProgressService, MemberCache],
 })
 export class EngineModule {}

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
+import { DomainEventBus, OnDomainEffect } from '../common/domain-event-bus';
 import type { LedgerRecordedEvent } from '../common/domain-events';
-import { WriteSerializer } from '../database/write-serializer';
 import { ContentService } from '../content/content.service';
+import type { WalletBalances } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import type { MemberStats as StoredStats, MemberStatsUpdate } from '../ledger/schemas/wallet.schema';
 import { Criteria, distinctKey, evaluate, MemberStats } from './badge-criteria';
 import { EngineRepository, fromStatKey, statKey } from './engine.repository';
-import type { WalletBalances } from '../ledger/ledger.repository';
-import type { MemberStats as StoredStats, MemberStatsUpdate } from '../ledger/schemas/wallet.schema';
+import type { ProgressDto } from './dto/engine.dto';
+import { UsersRepository } from '../users/users.repository';
 
 /** State the caller has just written, so it need not be read back. */
 interface KnownState {
@@ -25,13 +26,34 @@ export interface ActivityCounts {
   occurredAt: Date;
 }
 
+export interface ActivityStats {
+  update: MemberStatsUpdate;
+  /** "Seen once" marks the activity may set (distinct courses…), each with the statistic it raises. */
+  distinct: Array<{ mark: string; stat: string }>;
+}
+
+const previousWeek = (week: string) =>
+  DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
+
+/**
+ * Consecutive active ISO weeks ending at the latest active one — derived from the set of active
+ * weeks, so replaying an award (which sets its week again) cannot move it twice. Wallets from
+ * before the set existed keep their stored streak.
+ */
+export function streakOf(stats: Pick<StoredStats, 'weeks' | 'lastActiveWeek' | 'activeWeekStreak'> | null): number {
+  const weeks = stats?.weeks ?? {};
+  if (!Object.keys(weeks).length || !stats?.lastActiveWeek) return stats?.activeWeekStreak ?? 0;
+  let streak = 0;
+  for (let week = stats.lastActiveWeek; weeks[week]; week = previousWeek(week)) streak++;
+  return Math.max(streak, 1);
+}
+
 /** The stats document as the update left it, computed instead of read back. */
 export function afterUpdate(
   userId: Types.ObjectId,
   before: StoredStats | null,
   inc: Record<string, number>,
   week: string,
-  activeWeekStreak: number,
 ): StoredStats {
   const after: StoredStats = {
     _id: userId,
@@ -39,21 +61,14 @@ export function afterUpdate(
     distinct: { ...(before?.distinct ?? {}) },
     badges: { ...(before?.badges ?? {}) },
     lastActiveWeek: before?.lastActiveWeek && before.lastActiveWeek > week ? before.lastActiveWeek : week,
-    activeWeekStreak,
+    weeks: { ...(before?.weeks ?? {}), [week]: 1 },
+    activeWeekStreak: before?.activeWeekStreak ?? 0,
   };
   for (const [path, by] of Object.entries(inc)) {
     const [field, key] = path.split('.') as ['counts' | 'distinct', string];
     after[field][key] = (after[field][key] ?? 0) + by;
   }
   return after;
-}
-
-/** Consecutive-week streak after an activity in `week`, given the last active week. */
-export function nextStreak(lastWeek: string | null, streak: number, week: string): number {
-  if (lastWeek === week) return streak;
-  if (!lastWeek) return 1;
-  const previous = DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
-  return previous === lastWeek ? streak + 1 : lastWeek > week ? streak : 1;
 }
 
 /** Member statistics, and the badges they unlock. Awarded once each, whatever the concurrency. */
@@ -63,41 +78,40 @@ export class MemberProgressService {
     private readonly repository: EngineRepository,
     private readonly content: ContentService,
     private readonly ledger: LedgerService,
+    private readonly users: UsersRepository,
     private readonly events: DomainEventBus,
-    private readonly serializer: WriteSerializer,
   ) {}
 
   /** Granted points can unlock lifetime-points badges too. */
-  @OnDomainEvent('ledger.recorded')
-  async onLedgerRecorded({ userId, entry }: LedgerRecordedEvent): Promise<void> {
+  @OnDomainEffect('ledger.recorded')
+  async onLedgerRecorded({ userId, entry, redo, wallet }: LedgerRecordedEvent): Promise<void> {
     if (entry.kind !== 'adjust' || entry.amount <= 0) return;
-    await this.serializer.run(`engine:${userId}`, () => this.awardBadges(new Types.ObjectId(userId)));
+    await this.awardBadges(new Types.ObjectId(userId), redo ? {} : { wallet });
   }
 
   /**
-   * The statistics an activity adds: its type's count, new distinct values (marked once each),
-   * and its ISO week in the organization's zone. The ledger applies them with the award.
+   * The statistics an activity adds: its type's count and its ISO week in the organization's zone
+   * (applied with the award's wallet update), and the distinct values it may be the first of
+   * (marked once the entry is committed).
    */
-  async countsFor(activity: ActivityCounts, zone: string): Promise<MemberStatsUpdate> {
-    const inc: Record<string, number> = { [`counts.${statKey(activity.type)}`]: 1 };
+  statsFor(activity: ActivityCounts, zone: string): ActivityStats {
+    const distinct: ActivityStats['distinct'] = [];
     for (const badge of this.content.badges()) {
       for (const { type, field } of distinctCriteria(badge.criteria)) {
         const value = activity.metadata?.[field];
         if (type !== activity.type || (typeof value !== 'string' && typeof value !== 'number')) continue;
         const key = distinctKey(type, field);
-        if (await this.repository.mark(`distinct|${activity.userId.toHexString()}|${key}|${value}`)) {
-          inc[`distinct.${statKey(key)}`] = (inc[`distinct.${statKey(key)}`] ?? 0) + 1;
-        }
+        const mark = `distinct|${activity.userId.toHexString()}|${key}|${value}`;
+        if (!distinct.some((d) => d.mark === mark)) distinct.push({ mark, stat: `distinct.${statKey(key)}` });
       }
     }
-    return { inc, week: DateTime.fromJSDate(activity.occurredAt, { zone }).toISOWeekDate()!.slice(0, 8) };
-  }
-
-  /** After the update: moves the streak if the week changed and returns the statistics as stored. */
-  async settle(userId: Types.ObjectId, before: StoredStats | null, update: MemberStatsUpdate): Promise<StoredStats> {
-    const streak = nextStreak(before?.lastActiveWeek ?? null, before?.activeWeekStreak ?? 0, update.week);
-    if (streak !== (before?.activeWeekStreak ?? 0)) await this.ledger.setStreak(userId, streak);
-    return afterUpdate(userId, before, update.inc, update.week, streak);
+    return {
+      update: {
+        inc: { [`counts.${statKey(activity.type)}`]: 1 },
+        week: DateTime.fromJSDate(activity.occurredAt, { zone }).toISOWeekDate()!.slice(0, 8),
+      },
+      distinct,
+    };
   }
 
   async stats(userId: Types.ObjectId, known: KnownState = {}): Promise<MemberStats & { held: Set<string> }> {
@@ -111,7 +125,7 @@ export class MemberProgressService {
       counts: decode(stored?.counts),
       distinct: decode(stored?.distinct),
       lifetime: wallet.lifetime,
-      activeWeekStreak: stored?.activeWeekStreak ?? 0,
+      activeWeekStreak: streakOf(stored),
       held: new Set(Object.keys(stored?.badges ?? {})),
     };
   }
@@ -146,12 +160,47 @@ export class MemberProgressService {
     return evaluate(criteria, stats);
   }
 
-  walletOf(userId: Types.ObjectId) {
-    return this.ledger.wallet(userId.toHexString());
-  }
-
   memberBadges(userId: Types.ObjectId) {
     return this.repository.memberBadges(userId);
+  }
+
+  /** GET /me/badges: the badges a member holds, oldest first, with their names. */
+  async badgesOf(id: string): Promise<Array<{ key: string; name: string; earnedAt: string }>> {
+    const names = new Map(this.content.badges().map((badge) => [badge.key, badge.name]));
+    const held = await this.repository.memberBadges(new Types.ObjectId(id));
+    return held.map((badge) => ({
+      key: badge.key,
+      name: names.get(badge.key) ?? badge.key,
+      earnedAt: badge.earnedAt.toISOString(),
+    }));
+  }
+
+  /** GET /me/progress: the tier, the next one, and every badge not held yet with its progress. */
+  async progressOf(id: string): Promise<ProgressDto> {
+    const userId = new Types.ObjectId(id);
+    const [user, stats, held] = await Promise.all([
+      this.users.findById(userId),
+      this.stats(userId),
+      this.repository.memberBadges(userId),
+    ]);
+    const heldKeys = new Set(held.map((badge) => badge.key));
+    const tier = this.content.tier(user!.tierKey);
+    const next = this.content.tiers()[this.content.tierRank(tier.key) + 1] ?? null;
+    const qualifying = (await this.ledger.wallet(id)).qualifying;
+    const badges = this.content
+      .badges()
+      .filter((badge) => !heldKeys.has(badge.key))
+      .map((badge) => {
+        const { progress, goal } = evaluate(badge.criteria, stats);
+        return { key: badge.key, name: badge.name, progress, goal };
+      });
+    return {
+      tier: { key: tier.key, name: tier.name },
+      nextTier: next ? { key: next.key, name: next.name } : null,
+      pointsToNextTier: next ? Math.max(0, next.threshold - qualifying) : 0,
+      nextBadges: [...badges].sort((a, b) => b.progress / b.goal - a.progress / a.goal).slice(0, 3),
+      badges,
+    };
   }
 }
 

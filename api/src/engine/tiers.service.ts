@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
+import { DomainEventBus, OnDomainEffect } from '../common/domain-event-bus';
 import type { LedgerRecordedEvent } from '../common/domain-events';
 import { ContentService } from '../content/content.service';
-import { WriteSerializer } from '../database/write-serializer';
 import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
+import { LedgerService } from '../ledger/ledger.service';
 import { UsersRepository } from '../users/users.repository';
 
 export interface TierReviewReport {
@@ -24,29 +24,32 @@ export class TiersService {
     private readonly users: UsersRepository,
     private readonly content: ContentService,
     private readonly maintenance: LedgerMaintenanceService,
-    private readonly serializer: WriteSerializer,
+    private readonly ledger: LedgerService,
     private readonly events: DomainEventBus,
   ) {}
 
-  @OnDomainEvent('ledger.recorded')
-  async onLedgerRecorded({ userId, wallet, entry }: LedgerRecordedEvent): Promise<void> {
-    if (entry.amount > 0) await this.raise(new Types.ObjectId(userId), wallet.qualifying);
+  @OnDomainEffect('ledger.recorded')
+  async onLedgerRecorded({ userId, wallet, entry, redo }: LedgerRecordedEvent): Promise<void> {
+    if (entry.amount <= 0) return;
+    const qualifying = redo ? (await this.ledger.wallet(userId)).qualifying : wallet.qualifying;
+    await this.raise(new Types.ObjectId(userId), qualifying);
   }
 
-  /** Upgrades the member when qualifying points reach a higher tier. */
+  /**
+   * Upgrades the member when qualifying points reach a higher tier. The move is one conditional
+   * update (`changeTier` from the tier read), so concurrent awards move a member once.
+   */
   async raise(userId: Types.ObjectId, qualifying: number): Promise<void> {
     const target = this.content.tierFor(qualifying).tier;
     if (this.content.tierRank(target.key) === 0) return; // nothing to rise to: skip the read
-    await this.serializer.run(`tier:${userId.toHexString()}`, async () => {
-      const user = await this.users.findById(userId);
-      if (!user) return;
-      const currentRank = this.content.tierRank(user.tierKey);
-      if (this.content.tierRank(target.key) > currentRank) {
-        await this.move(userId, user.tierKey, target.key, 'up');
-      } else if (user.tierBelowSince && this.content.tierRank(target.key) >= currentRank) {
-        await this.users.setTierBelowSince(userId, null); // back above the line: the grace clock stops
-      }
-    });
+    const user = await this.users.findById(userId);
+    if (!user) return;
+    const currentRank = this.content.tierRank(user.tierKey);
+    if (this.content.tierRank(target.key) > currentRank) {
+      await this.move(userId, user.tierKey, target.key, 'up');
+    } else if (user.tierBelowSince && this.content.tierRank(target.key) >= currentRank) {
+      await this.users.setTierBelowSince(userId, user.tierKey, null); // back above the line: the grace clock stops
+    }
   }
 
   /**
@@ -62,22 +65,20 @@ export class TiersService {
       for (const user of page) {
         report.reviewed++;
         const id = user._id.toHexString();
-        await this.serializer.run(`tier:${id}`, async () => {
-          const target = this.content.tierFor(qualifying.get(id) ?? 0).tier;
-          if (this.content.tierRank(target.key) >= this.content.tierRank(user.tierKey)) {
-            if (user.tierBelowSince) await this.users.setTierBelowSince(user._id, null);
-            return;
-          }
-          if (!user.tierBelowSince) {
-            await this.users.setTierBelowSince(user._id, asOf);
-            report.graceStarted++;
-          } else if (
-            DateTime.fromJSDate(asOf).diff(DateTime.fromJSDate(user.tierBelowSince), 'days').days >= graceDays
-          ) {
-            await this.move(user._id, user.tierKey, target.key, 'down');
-            report.downgraded++;
-          }
-        });
+        const target = this.content.tierFor(qualifying.get(id) ?? 0).tier;
+        if (this.content.tierRank(target.key) >= this.content.tierRank(user.tierKey)) {
+          if (user.tierBelowSince) await this.users.setTierBelowSince(user._id, user.tierKey, null);
+          continue;
+        }
+        if (!user.tierBelowSince) {
+          await this.users.setTierBelowSince(user._id, user.tierKey, asOf);
+          report.graceStarted++;
+        } else if (
+          DateTime.fromJSDate(asOf).diff(DateTime.fromJSDate(user.tierBelowSince), 'days').days >= graceDays
+        ) {
+          await this.move(user._id, user.tierKey, target.key, 'down');
+          report.downgraded++;
+        }
       }
       page = await this.users.listAboveTier(base, 500, page[page.length - 1]._id);
     }

@@ -1,13 +1,18 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { Connection } from 'mongoose';
 import { Public } from '../common/auth.decorators';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '../common/http-exception.filter';
 
 class HealthDto {
-  @ApiProperty({ example: 'ok' }) status: 'ok';
-  @ApiProperty({ example: 'up' }) db: 'up';
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok' }) status: 'ok' | 'degraded';
+  @ApiProperty({ enum: ['up', 'down'], example: 'up' }) db: 'up' | 'down';
 }
+
+/** Health answers within a second even when the database does not (load balancers time out). */
+const PING_TIMEOUT_MS = 800;
 
 @ApiTags('health')
 @Controller('health')
@@ -17,12 +22,25 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOkResponse({ type: HealthDto })
-  async check(): Promise<HealthDto> {
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'The database is unreachable' })
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthDto> {
+    if (await this.databaseAnswers()) return { status: 'ok', db: 'up' };
+    void reply.status(503).header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
+    return { status: 'degraded', db: 'down' };
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)));
+    const ping = this.connection
+      .db!.admin()
+      .command({ ping: 1 }, { timeoutMS: PING_TIMEOUT_MS })
+      .then(() => true)
+      .catch(() => false);
     try {
-      await this.connection.db!.admin().command({ ping: 1 });
-    } catch {
-      throw new ServiceUnavailableException('Database unreachable');
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
-    return { status: 'ok', db: 'up' };
   }
 }

@@ -29,12 +29,12 @@ export class LeaderboardRebuildService {
 
   async rebuild(onProgress: (done: number, total: number) => void = () => {}): Promise<RebuildReport> {
     const kinds = BOARD_KINDS as LedgerKind[];
-    const total = await this.ledger.countOfKinds(kinds);
+    const total = await this.ledger.count(kinds);
     const teams = await this.users.teamsOfMembers();
     const zones = await this.organizations.allTimezones();
     const totals = new Map<string, BucketIncrement>();
     let done = 0;
-    for await (const page of this.ledger.entriesOfKinds(kinds)) {
+    for await (const page of this.ledger.entries(kinds)) {
       for (const entry of page) {
         const organizationId = entry.organizationId?.toHexString();
         const userId = entry.userId.toHexString();

@@ -10,9 +10,17 @@ export interface Standing {
   points: number;
 }
 
-/** Where board totals live: MongoDB buckets by default (a Redis sorted-set store is planned). */
+/** Where board totals live: Redis sorted sets (the default), or MongoDB buckets (MongoDB-only deployments). */
 export interface LeaderboardStore {
-  increment(changes: BucketIncrement[]): void;
+  /**
+   * Adds one ledger entry's increments, exactly once per `token` (the entry's id) however often it
+   * is called; resolves once they are stored and rejects when they could not be (the entry's
+   * posting then stays unfinished and is retried). `redo`: a retry of an entry that may have been
+   * applied before.
+   */
+  apply(token: string, changes: BucketIncrement[], redo: boolean): Promise<void>;
+  /** Whether `apply` waits to batch writes (the award then answers before they land; reads wait). */
+  readonly batchesWrites: boolean;
   /** Highest first; equal points by subject id descending (Redis' ZREVRANGE order), so both stores agree. */
   top(board: string, period: string, limit: number): Promise<Standing[]>;
   /** Points and rank (1 + subjects with more points) of one subject; 0 points when absent. */

@@ -10,12 +10,21 @@ import { LeaderboardsController } from './leaderboards.controller';
 import { LeaderboardsService } from './leaderboards.service';
 import { MongoBucketStore } from './mongo-bucket.store';
 import { RedisSortedSetStore } from './redis-sorted-set.store';
-import { HubConfig } from '../config/hub-config';
-import { LeaderboardBucket, LeaderboardBucketSchema } from './schemas/leaderboard-bucket.schema';
+import type Redis from 'ioredis';
+import { HUB_REDIS } from '../database/redis-connection';
+import {
+  LeaderboardBatch,
+  LeaderboardBatchSchema,
+  LeaderboardBucket,
+  LeaderboardBucketSchema,
+} from './schemas/leaderboard-bucket.schema';
 
 @Module({
   imports: [
-    MongooseModule.forFeature([{ name: LeaderboardBucket.name, schema: LeaderboardBucketSchema }]),
+    MongooseModule.forFeature([
+      { name: LeaderboardBucket.name, schema: LeaderboardBucketSchema },
+      { name: LeaderboardBatch.name, schema: LeaderboardBatchSchema },
+    ]),
     EngineModule,
     UsersModule,
     OrganizationsModule,
@@ -27,11 +36,10 @@ import { LeaderboardBucket, LeaderboardBucketSchema } from './schemas/leaderboar
     LeaderboardRebuildService,
     MongoBucketStore,
     {
-      // Redis sorted sets when REDIS_URL is set (several instances share them); MongoDB buckets otherwise.
+      // Redis sorted sets with Redis (the default); MongoDB buckets for MongoDB-only deployments.
       provide: LEADERBOARD_STORE,
-      inject: [HubConfig, MongoBucketStore],
-      useFactory: (config: HubConfig, buckets: MongoBucketStore) =>
-        config.REDIS_URL ? new RedisSortedSetStore(config.REDIS_URL) : buckets,
+      inject: [HUB_REDIS, MongoBucketStore],
+      useFactory: (redis: Redis | null, buckets: MongoBucketStore) => (redis ? new RedisSortedSetStore(redis) : buckets),
     },
   ],
   exports: [LeaderboardsService, LeaderboardRebuildService],

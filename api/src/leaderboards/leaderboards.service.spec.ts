@@ -7,8 +7,10 @@ import { boardIncrements, LeaderboardsService } from './leaderboards.service';
 /** A store that only records what it is asked to add: the rule under test is which entries count. */
 class RecordingStore implements Partial<LeaderboardStore> {
   added: BucketIncrement[] = [];
-  increment(changes: BucketIncrement[]): void {
+  readonly batchesWrites = false;
+  apply(_token: string, changes: BucketIncrement[]): Promise<void> {
     this.added.push(...changes);
+    return Promise.resolve();
   }
 }
 
@@ -21,7 +23,7 @@ describe('which ledger entries move boards', () => {
     store as unknown as LeaderboardStore,
     { get: () => Promise.resolve(null) } as never,
     {} as never,
-    { findTimezone: () => Promise.resolve({ timezone: 'Europe/Stockholm' }) } as never,
+    { zoneOf: () => Promise.resolve('Europe/Stockholm') } as never,
     { PROGRAM_TIMEZONE: 'UTC' } as HubConfig,
     { publish: (_name: string, event: unknown) => Promise.resolve(void published.push(event)) } as never,
   );
@@ -31,6 +33,9 @@ describe('which ledger entries move boards', () => {
     occurredAt: new Date('2026-11-22T10:00:00Z'),
     wallet: { balance: 0, lifetime: 0, qualifying: 0 },
     entry: { id: 'x', amount, kind: kind as never, reason: 'r', source: { type: 't', id: null }, createdAt: '' },
+    plan: {} as never,
+    redo: false,
+    defer: () => undefined,
   });
 
   beforeEach(() => {

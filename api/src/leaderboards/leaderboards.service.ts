@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
-import { DomainEventBus, OnDomainEvent } from '../common/domain-event-bus';
+import { DomainEventBus, OnDomainEffect } from '../common/domain-event-bus';
 import type { LedgerRecordedEvent } from '../common/domain-events';
 import { isStaff, type Principal } from '../common/roles';
 import { TtlCache } from '../common/ttl-cache';
@@ -56,7 +56,6 @@ const NAME_TTL_MS = 10_000;
 
 @Injectable()
 export class LeaderboardsService {
-  private readonly zones = new Map<string, string>();
   private readonly nameCache = new TtlCache<string, Subject>(NAME_TTL_MS, 50_000);
 
   constructor(
@@ -68,8 +67,9 @@ export class LeaderboardsService {
     private readonly events: DomainEventBus,
   ) {}
 
-  @OnDomainEvent('ledger.recorded')
-  async onLedgerRecorded({ userId, organizationId, occurredAt, entry }: LedgerRecordedEvent): Promise<void> {
+  /** Moves the boards once per ledger entry (the entry's id guards the store's increments). */
+  @OnDomainEffect('ledger.recorded')
+  async onLedgerRecorded({ userId, organizationId, occurredAt, entry, redo, defer }: LedgerRecordedEvent): Promise<void> {
     if (!BOARD_KINDS.includes(entry.kind) || entry.amount === 0 || !organizationId) return;
     const member = await this.members.get(new Types.ObjectId(userId));
     const zone = await this.zoneOf(organizationId);
@@ -82,13 +82,17 @@ export class LeaderboardsService {
       zone,
       programZone: this.config.PROGRAM_TIMEZONE,
     });
-    this.store.increment(changes);
     const boards = [
       `individual:${organizationId}`,
       'organization',
       ...(member?.teamId ? [`team:${organizationId}`] : []),
     ];
-    await this.events.publish('leaderboard.changed', { boards });
+    const applied = this.store
+      .apply(entry.id, changes, redo)
+      .then(() => this.events.publish('leaderboard.changed', { boards }));
+    // A store that batches (MongoDB buckets) lands a moment later; reads wait for it.
+    if (this.store.batchesWrites) defer(applied);
+    else await applied;
   }
 
   /** The board a caller may read for this scope (throws 400/403 like the GET). */
@@ -206,11 +210,7 @@ export class LeaderboardsService {
     return name === null ? null : { name, visible: true, teamId: null };
   }
 
-  private async zoneOf(organizationId: string): Promise<string> {
-    if (!this.zones.has(organizationId)) {
-      const organization = await this.organizations.findTimezone(new Types.ObjectId(organizationId));
-      this.zones.set(organizationId, organization?.timezone ?? this.config.PROGRAM_TIMEZONE);
-    }
-    return this.zones.get(organizationId)!;
+  private zoneOf(organizationId: string): Promise<string> {
+    return this.organizations.zoneOf(organizationId);
   }
 }

@@ -1,31 +1,39 @@
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { BucketIncrement, LeaderboardStore, Standing } from './leaderboard-store';
 
 const PREFIX = 'hub:lb:';
+const APPLIED_PREFIX = 'hub:lb-applied:';
+/** How long an entry's "applied" mark is kept: longer than any posting stays unfinished. */
+const APPLIED_TTL_SECONDS = 3 * 24 * 3600;
+
+// KEYS[1]: the entry's applied mark; KEYS[2..n]: the sorted sets. ARGV[1]: the mark's TTL, then
+// (points, member) per sorted set. One script, so the mark and the increments happen together.
+const APPLY_ONCE = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for i = 2, #KEYS do redis.call('ZINCRBY', KEYS[i], ARGV[i * 2 - 2], ARGV[i * 2 - 1]) end
+return 1`;
 
 /**
  * Board totals as Redis sorted sets, one per board and period: ZINCRBY on award, ZREVRANGE for
- * the top N and ZSCORE + ZCOUNT for a rank — O(log n), shared by every API instance.
- * Commands on one connection run in order, so a read after an award sees it.
+ * the top N and ZSCORE + ZCOUNT for a rank — O(log n), shared by every API instance. An entry's
+ * increments and its "applied" mark are one script, so an entry moves the boards exactly once.
  */
-export class RedisSortedSetStore implements LeaderboardStore, OnApplicationShutdown {
+export class RedisSortedSetStore implements LeaderboardStore {
+  readonly batchesWrites = false;
   private readonly logger = new Logger(RedisSortedSetStore.name);
-  private readonly redis: Redis;
 
-  constructor(url: string) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
-  }
+  constructor(private readonly redis: Redis) {}
 
   private key(board: string, period: string): string {
     return `${PREFIX}${board}|${period}`;
   }
 
-  increment(changes: BucketIncrement[]): void {
-    const pipeline = this.redis.pipeline();
-    for (const change of changes)
-      pipeline.zincrby(this.key(change.board, change.period), change.points, change.subjectId);
-    pipeline.exec().catch((error: Error) => this.logger.error('Could not store leaderboard increments', error.stack));
+  async apply(token: string, changes: BucketIncrement[]): Promise<void> {
+    if (!changes.length) return;
+    const keys = [APPLIED_PREFIX + token, ...changes.map((c) => this.key(c.board, c.period))];
+    const args = [String(APPLIED_TTL_SECONDS), ...changes.flatMap((c) => [String(c.points), c.subjectId])];
+    await this.redis.eval(APPLY_ONCE, keys.length, ...keys, ...args);
   }
 
   async top(board: string, period: string, limit: number): Promise<Standing[]> {
@@ -55,9 +63,6 @@ export class RedisSortedSetStore implements LeaderboardStore, OnApplicationShutd
       for (const b of buckets.slice(i, i + 1000)) pipeline.zadd(this.key(b.board, b.period), b.points, b.subjectId);
       await pipeline.exec();
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    this.logger.log(`Boards replaced: ${buckets.length} totals`);
   }
 }

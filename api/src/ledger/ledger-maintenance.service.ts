@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { ContentService } from '../content/content.service';
-import { WriteSerializer } from '../database/write-serializer';
 import { LedgerFilter, LedgerRepository, WalletBalances } from './ledger.repository';
 import { LedgerService } from './ledger.service';
+import { walletDelta } from './wallet-delta';
 
 export interface WalletDrift {
   userId: string;
@@ -13,6 +13,7 @@ export interface WalletDrift {
 }
 
 export interface ReconcileReport {
+  entries: number;
   wallets: number;
   fixed: WalletDrift[];
 }
@@ -25,6 +26,8 @@ export interface ExpiryReport {
 
 const CREDITS: LedgerFilter = { kinds: ['earn', 'adjust'], sign: 'credit' };
 const PAGE = 500;
+const same = (a: WalletBalances, b: WalletBalances) =>
+  a.balance === b.balance && a.lifetime === b.lifetime && a.qualifying === b.qualifying;
 
 /** Scheduled and on-demand work on the ledger: expiry, the qualifying window, and reconciliation. */
 @Injectable()
@@ -34,48 +37,59 @@ export class LedgerMaintenanceService {
   constructor(
     private readonly repository: LedgerRepository,
     private readonly ledger: LedgerService,
-    private readonly serializer: WriteSerializer,
     private readonly content: ContentService,
   ) {}
 
-  /** What a member's wallet must hold according to the ledger alone. */
-  async expectedWallet(userId: Types.ObjectId, asOf = new Date()): Promise<WalletBalances> {
-    const [balance, lifetime, qualifying] = await Promise.all([
-      this.repository.sumByUser({ userId }),
-      this.repository.sumByUser({ userId, ...CREDITS }),
-      this.repository.sumByUser({ userId, ...CREDITS, occurredFrom: this.ledger.qualificationStart(asOf) }),
-    ]);
-    const key = userId.toHexString();
-    return { balance: balance.get(key) ?? 0, lifetime: lifetime.get(key) ?? 0, qualifying: qualifying.get(key) ?? 0 };
-  }
-
   /**
-   * Rebuilds every wallet from the ledger and reports what it had to fix. Each member is
-   * re-summed under its wallet lock, so a live award cannot be mistaken for drift.
+   * Rebuilds every wallet from the ledger and reports what it had to fix. The ledger is read once,
+   * through one cursor (as the leaderboard rebuild does), and summed per member in memory; then
+   * each wallet is compared with its sum. A wallet that differs is settled from its own entries
+   * (see `LedgerService.settleFromLedger`), which tells real drift from an award that landed
+   * while the ledger was being read.
    */
   async reconcile(onProgress: (done: number, total: number) => void = () => {}): Promise<ReconcileReport> {
-    const users = new Set((await this.repository.sumByUser({})).keys());
-    for (let page = await this.repository.listWallets(PAGE); page.length;) {
-      page.forEach((wallet) => users.add(wallet._id.toHexString()));
+    await this.ledger.finishPending();
+    const [entryCount, walletCount] = await Promise.all([this.ledger.count(), this.repository.countWallets()]);
+    const total = entryCount + walletCount;
+    const start = this.ledger.qualificationStart();
+    const sums = new Map<string, WalletBalances>();
+    let done = 0;
+    for await (const page of this.ledger.entries()) {
+      for (const entry of page) {
+        const id = entry.userId.toHexString();
+        const sum = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
+        const delta = walletDelta(entry.kind, entry.amount);
+        sum.balance += delta.balance;
+        sum.lifetime += delta.lifetime;
+        if (entry.occurredAt >= start) sum.qualifying += delta.qualifying;
+        sums.set(id, sum);
+      }
+      done += page.length;
+      onProgress(Math.min(done, total), total);
+    }
+    const entries = done;
+
+    const fixed: WalletDrift[] = [];
+    const settle = async (id: string) => {
+      const drift = await this.ledger.settleFromLedger(new Types.ObjectId(id));
+      if (drift) fixed.push({ userId: id, ...drift });
+    };
+    let wallets = 0;
+    for (let page = await this.repository.listWallets(PAGE); page.length; ) {
+      for (const wallet of page) {
+        const id = wallet._id.toHexString();
+        const expected = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
+        sums.delete(id);
+        const stored = { balance: wallet.balance ?? 0, lifetime: wallet.lifetime ?? 0, qualifying: wallet.qualifying ?? 0 };
+        if (!same(stored, expected)) await settle(id);
+        wallets++;
+        onProgress(Math.min(++done, total), total);
+      }
       page = await this.repository.listWallets(PAGE, page[page.length - 1]._id);
     }
-    const fixed: WalletDrift[] = [];
-    let done = 0;
-    for (const id of users) {
-      const userId = new Types.ObjectId(id);
-      await this.serializer.run(`wallet:${id}`, async () => {
-        const [stored, fromLedger] = await Promise.all([
-          this.repository.getWallet(userId),
-          this.expectedWallet(userId),
-        ]);
-        if (JSON.stringify(stored) === JSON.stringify(fromLedger)) return;
-        await this.repository.setWallet(userId, fromLedger);
-        fixed.push({ userId: id, stored, fromLedger });
-      });
-      onProgress(++done, users.size);
-    }
+    for (const id of sums.keys()) await settle(id); // entries but no wallet yet
     if (fixed.length) this.logger.warn(`Reconcile fixed ${fixed.length} wallet(s)`);
-    return { wallets: users.size, fixed };
+    return { entries, wallets: wallets + sums.size, fixed };
   }
 
   /**
@@ -118,15 +132,10 @@ export class LedgerMaintenanceService {
   async refreshQualifying(asOf = new Date()): Promise<Map<string, number>> {
     const start = this.ledger.qualificationStart(asOf);
     const qualifying = await this.repository.sumByUser({ ...CREDITS, occurredFrom: start, occurredBefore: asOf });
-    for (let page = await this.repository.listWallets(PAGE); page.length;) {
+    for (let page = await this.repository.listWallets(PAGE); page.length; ) {
       for (const wallet of page) {
-        const id = wallet._id.toHexString();
-        const value = qualifying.get(id) ?? 0;
-        if (wallet.qualifying === value) continue;
-        await this.serializer.run(`wallet:${id}`, async () => {
-          const current = await this.repository.getWallet(wallet._id);
-          await this.repository.setWallet(wallet._id, { ...current, qualifying: value });
-        });
+        const value = qualifying.get(wallet._id.toHexString()) ?? 0;
+        if (wallet.qualifying !== value) await this.repository.setQualifying(wallet._id, value);
       }
       page = await this.repository.listWallets(PAGE, page[page.length - 1]._id);
     }

@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
 import type { Principal } from '../common/roles';
-import { UsersService } from '../users/users.service';
 import { AdjustmentEntryDto, CreateAdjustmentDto, LedgerPageDto } from './dto/ledger.dto';
 import { LedgerService } from './ledger.service';
 
@@ -12,10 +11,7 @@ import { LedgerService } from './ledger.service';
 @ApiBearerAuth()
 @Controller()
 export class LedgerController {
-  constructor(
-    private readonly ledger: LedgerService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly ledger: LedgerService) {}
 
   @Get('me/ledger')
   @ApiOkResponse({ type: LedgerPageDto, description: 'My ledger entries, newest first.' })
@@ -32,17 +28,8 @@ export class LedgerController {
     @Body() body: CreateAdjustmentDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdjustmentEntryDto> {
-    const user = await this.users.get(body.userId);
-    const result = await this.ledger.record({
-      userId: user._id,
-      organizationId: user.organizationId,
-      amount: body.amount,
-      kind: 'adjust',
-      reason: body.reason,
-      source: { type: 'adjustment', id: caller.id },
-      idempotencyKey: `adjust:${body.idempotencyKey}`,
-    });
+    const result = await this.ledger.adjust(caller, body);
     void reply.status(result.duplicate ? 200 : 201);
-    return { ...result.entry, duplicate: result.duplicate };
+    return result;
   }
 }

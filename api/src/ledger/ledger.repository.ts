@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
+import { insertOnce } from '../common/database-errors';
 import { olderThan } from '../common/pagination';
+import { AtomicWrites } from '../database/atomic-writes';
+import {
+  alreadyApplied,
+  appliedValue,
+  ClosedGuards,
+  guardPath,
+  markApplied,
+  notYetApplied,
+} from '../database/guards';
 import { LedgerEntry, type LedgerKind } from './schemas/ledger-entry.schema';
 import { MemberStats, MemberStatsUpdate, Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
 
-export type NewLedgerEntry = Omit<LedgerEntry, '_id' | 'createdAt' | 'occurredAt'> & { occurredAt?: Date };
 export type WalletBalances = Pick<Wallet, 'balance' | 'lifetime' | 'qualifying'>;
 
 export interface LedgerFilter {
@@ -17,33 +26,50 @@ export interface LedgerFilter {
   occurredBefore?: Date;
 }
 
+export interface WalletChange {
+  delta: WalletDelta;
+  stats?: MemberStatsUpdate;
+  /** A debit: applied only while the balance is at least this. */
+  minBalance?: number;
+}
+
+export type WalletApplyResult =
+  | { status: 'applied'; before: Wallet | null; after: WalletBalances }
+  | { status: 'already' | 'short' };
+
 const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
-// FerretDB 1.24 does not implement projections on findAndModify, so updates pick fields here.
-const balancesOf = ({ balance, lifetime, qualifying }: Wallet): WalletBalances => ({ balance, lifetime, qualifying });
+const balancesOf = (wallet: Partial<WalletBalances> | null): WalletBalances => ({
+  balance: wallet?.balance ?? 0,
+  lifetime: wallet?.lifetime ?? 0,
+  qualifying: wallet?.qualifying ?? 0,
+});
 
-/** The only place that touches the ledger and wallet collections. */
+/**
+ * The only place that touches the ledger and wallet collections. Every wallet write is atomic by
+ * contract (AtomicWrites), and those that apply a ledger entry carry the entry's guard token, so
+ * applying one twice changes nothing.
+ */
 @Injectable()
 export class LedgerRepository {
   constructor(
     @InjectModel(LedgerEntry.name) private readonly entries: Model<LedgerEntry>,
     @InjectModel(Wallet.name) private readonly wallets: Model<Wallet>,
+    private readonly atomic: AtomicWrites,
   ) {}
 
-  /** Inserts an entry; a second entry with the same idempotency key fails with code 11000. */
-  async insert(entry: NewLedgerEntry): Promise<LedgerEntry> {
+  private readonly closedGuards = new ClosedGuards();
+
+  /** Inserts an entry (its `_id` chosen by the caller); false when its idempotency key is taken. */
+  insertEntry(entry: Omit<LedgerEntry, 'createdAt'>): Promise<boolean> {
     // The hottest write in the hub: every field is set here from validated input, so it goes
     // straight to the collection instead of through a mongoose document (measured: less CPU
     // per award than create()).
-    const now = new Date();
-    const stored: LedgerEntry = {
-      _id: new Types.ObjectId(),
-      ...entry,
-      occurredAt: entry.occurredAt ?? now,
-      createdAt: now,
-    };
-    await this.entries.collection.insertOne(stored);
-    return stored;
+    return insertOnce(() => this.entries.collection.insertOne({ ...entry, createdAt: new Date() }));
+  }
+
+  findEntry(id: Types.ObjectId): Promise<LedgerEntry | null> {
+    return this.entries.findById(id).lean<LedgerEntry>().exec();
   }
 
   findByIdempotencyKey(idempotencyKey: string): Promise<LedgerEntry | null> {
@@ -81,18 +107,27 @@ export class LedgerRepository {
   }
 
   /**
-   * Every entry of the given kinds through one cursor, in no particular order. One query, one pass:
-   * paging with `_id > last` would make FerretDB scan the whole ledger again for every page.
+   * Entries through one cursor, in no particular order (all of them, or those of some kinds). One
+   * query, one pass: paging with `_id > last` would make FerretDB scan the ledger again per page.
    */
-  streamByKinds(kinds: LedgerKind[]): AsyncIterable<LedgerEntry> {
+  stream(kinds?: LedgerKind[]): AsyncIterable<LedgerEntry> {
     return this.entries
-      .find({ kind: trusted({ $in: kinds }) })
+      .find(kinds ? { kind: trusted({ $in: kinds }) } : {})
       .lean<LedgerEntry>()
       .cursor({ batchSize: 2000 });
   }
 
-  countByKinds(kinds: LedgerKind[]): Promise<number> {
-    return this.entries.countDocuments({ kind: trusted({ $in: kinds }) }).exec();
+  count(kinds?: LedgerKind[]): Promise<number> {
+    return this.entries.countDocuments(kinds ? { kind: trusted({ $in: kinds }) } : {}).exec();
+  }
+
+  /** One member's entries (the reconcile re-checks a member it found drifting). */
+  listAllForUser(userId: Types.ObjectId): Promise<LedgerEntry[]> {
+    return this.entries.find({ userId }).lean<LedgerEntry[]>().exec();
+  }
+
+  countWallets(): Promise<number> {
+    return this.wallets.estimatedDocumentCount().exec();
   }
 
   /** Every wallet, a page at a time in `_id` order. */
@@ -101,63 +136,98 @@ export class LedgerRepository {
     return this.wallets.find(filter).sort({ _id: 1 }).limit(limit).lean<Wallet[]>().exec();
   }
 
-  async setWallet(userId: Types.ObjectId, balances: WalletBalances): Promise<void> {
-    await this.wallets.updateOne({ _id: userId }, { $set: balances }, { upsert: true }).exec();
-  }
-
   async getWallet(userId: Types.ObjectId): Promise<WalletBalances> {
     return (await this.wallets.findById(userId, BALANCES).lean<WalletBalances>().exec()) ?? { ...EMPTY_WALLET };
   }
 
-  /**
-   * Adds `delta` (and any statistics) to the wallet in one update, creating it on first use.
-   * Returns the balances after, and the document as it was before (for the statistics).
-   */
-  async applyDelta(
-    userId: Types.ObjectId,
-    delta: WalletDelta,
-    stats?: MemberStatsUpdate,
-  ): Promise<{ wallet: WalletBalances; before: Wallet | null }> {
-    const update: Record<string, unknown> = { $inc: { ...delta, ...(stats?.inc ?? {}) } };
-    if (stats) update.$max = { lastActiveWeek: stats.week };
-    const before = await this.wallets
-      .findOneAndUpdate({ _id: userId }, update, { upsert: true, returnDocument: 'before' })
-      .lean<Wallet>()
-      .exec();
-    const was = before ? balancesOf(before) : EMPTY_WALLET;
-    return {
-      before,
-      wallet: {
-        balance: was.balance + delta.balance,
-        lifetime: was.lifetime + delta.lifetime,
-        qualifying: was.qualifying + delta.qualifying,
-      },
-    };
+  readWallet(userId: Types.ObjectId): Promise<Wallet | null> {
+    return this.wallets.findById(userId).lean<Wallet>().exec();
   }
 
   memberStats(userId: Types.ObjectId): Promise<MemberStats | null> {
     return this.wallets.findById(userId).lean<MemberStats>().exec();
   }
 
-  async setStreak(userId: Types.ObjectId, activeWeekStreak: number): Promise<void> {
-    await this.wallets.updateOne({ _id: userId }, { $set: { activeWeekStreak } }).exec();
+  /**
+   * Applies one ledger entry to its member's wallet, atomically and at most once (`token`): the
+   * balances, the member's statistics (one update for an award), and for a debit only while the
+   * balance covers it. `already`: this token was applied before; `short`: the balance does not
+   * cover the debit.
+   */
+  async applyToWallet(userId: Types.ObjectId, token: string, change: WalletChange): Promise<WalletApplyResult> {
+    const debit = change.minBalance !== undefined;
+    const filter: Record<string, unknown> & { _id: Types.ObjectId } = { _id: userId, ...notYetApplied(token) };
+    if (debit) filter.balance = trusted({ $gte: change.minBalance });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const result = await this.atomic.updateOne(
+        this.wallets,
+        filter,
+        (current) => {
+          const guard = markApplied(token, true, current);
+          const update: Record<string, unknown> = {
+            $inc: { ...change.delta, ...(change.stats?.inc ?? {}) },
+            $set: { ...guard.set, ...(change.stats ? { [`weeks.${change.stats.week}`]: 1 } : {}) },
+            $unset: { ...guard.unset, ...this.closedGuards.take(userId.toHexString()) },
+          };
+          if (change.stats) update.$max = { lastActiveWeek: change.stats.week };
+          return update;
+        },
+        { upsert: !debit },
+      );
+      if (result.changed) {
+        const was = balancesOf(result.doc);
+        const after = {
+          balance: was.balance + change.delta.balance,
+          lifetime: was.lifetime + change.delta.lifetime,
+          qualifying: was.qualifying + change.delta.qualifying,
+        };
+        return { status: 'applied', before: result.doc, after };
+      }
+      if (appliedValue(result.doc, token) !== undefined) return { status: 'already' };
+      if (debit) return { status: 'short' };
+      // A credit that neither applied nor finds its token lost a race to create the wallet
+      // (MongoDB, two first awards at once): the second try updates the wallet the other made.
+    }
+    return { status: 'already' };
   }
 
-  /** Records a held badge on the member's document (the copy the award path reads). */
+  /** The posting that applied `token` here is finished: its guard may go (see ClosedGuards). */
+  releaseGuard(userId: Types.ObjectId, token: string): void {
+    this.closedGuards.add(userId.toHexString(), token);
+  }
+
+  /** Takes back an entry's application (a debit whose entry lost the race for its key, or was abandoned). */
+  async revertOnWallet(userId: Types.ObjectId, token: string, delta: WalletDelta): Promise<boolean> {
+    const negated = { balance: -delta.balance, lifetime: -delta.lifetime, qualifying: -delta.qualifying };
+    const result = await this.atomic.updateOne(
+      this.wallets,
+      { _id: userId, ...alreadyApplied(token) },
+      { $inc: negated, $unset: { [guardPath(token)]: '' } },
+    );
+    return result.changed;
+  }
+
+  /**
+   * Sets the balances the ledger says the member has, only if the wallet still holds `seen`
+   * (what the caller summed against); false when an award moved it meanwhile.
+   */
+  async replaceBalances(userId: Types.ObjectId, seen: WalletBalances, expected: WalletBalances): Promise<boolean> {
+    const result = await this.atomic.updateOne(
+      this.wallets,
+      { _id: userId, balance: seen.balance, lifetime: seen.lifetime, qualifying: seen.qualifying },
+      { $set: expected },
+      { upsert: seen.balance === 0 && seen.lifetime === 0 && seen.qualifying === 0 },
+    );
+    return result.changed;
+  }
+
+  /** The tier review's recomputed qualifying points. */
+  async setQualifying(userId: Types.ObjectId, qualifying: number): Promise<void> {
+    await this.atomic.updateOne(this.wallets, { _id: userId }, { $set: { qualifying } });
+  }
+
+  /** Records a held badge on the member's document (the copy the award path reads); the first time stays. */
   async noteBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<void> {
-    await this.wallets.updateOne({ _id: userId }, { $set: { [`badges.${key}`]: earnedAt } }, { upsert: true }).exec();
-  }
-
-  /** Takes `amount` spendable points only if the balance covers them; null when it does not. */
-  async debit(userId: Types.ObjectId, amount: number): Promise<WalletBalances | null> {
-    const wallet = await this.wallets
-      .findOneAndUpdate(
-        { _id: userId, balance: trusted({ $gte: amount }) },
-        { $inc: { balance: -amount } },
-        { returnDocument: 'after' },
-      )
-      .lean<Wallet>()
-      .exec();
-    return wallet ? balancesOf(wallet) : null;
+    await this.atomic.updateOne(this.wallets, { _id: userId }, { $min: { [`badges.${key}`]: earnedAt } }, { upsert: true });
   }
 }

@@ -1,95 +1,295 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { ContentService } from '../content/content.service';
+import { isOutage } from '../common/database-errors';
 import { DomainEventBus } from '../common/domain-event-bus';
+import type { ActivityFacts, PostingPlan } from '../common/domain-events';
 import { Page, toObjectId, toPage } from '../common/pagination';
-import { WriteSerializer } from '../database/write-serializer';
-import type { LedgerEntryDto } from './dto/ledger.dto';
-import { LedgerRepository, NewLedgerEntry, WalletBalances } from './ledger.repository';
-import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
+import { ContentService } from '../content/content.service';
+import { appliedValue, outlivedGuards } from '../database/guards';
+import type { Principal } from '../common/roles';
+import { UsersService } from '../users/users.service';
+import { AdjustmentEntryDto, CreateAdjustmentDto, mapLedgerEntry, type LedgerEntryDto } from './dto/ledger.dto';
+import { LedgerRepository, WalletBalances } from './ledger.repository';
+import { POSTING_JOURNAL, PostingJournal } from './posting-journal';
 import type { LedgerEntry, LedgerKind } from './schemas/ledger-entry.schema';
+import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
 import { walletDelta } from './wallet-delta';
 
-export const toLedgerEntryDto = (entry: LedgerEntry): LedgerEntryDto => ({
-  id: entry._id.toHexString(),
-  amount: entry.amount,
-  kind: entry.kind,
-  reason: entry.reason,
-  source: { type: entry.source.type, id: entry.source.id ?? null },
-  createdAt: entry.createdAt.toISOString(),
-});
+export interface NewLedgerEntry {
+  userId: Types.ObjectId;
+  organizationId: Types.ObjectId | null;
+  amount: number;
+  kind: LedgerKind;
+  reason: string;
+  source: { type: string; id: string | null };
+  idempotencyKey: string;
+  occurredAt?: Date;
+}
+
+export interface PlanOptions {
+  stats?: MemberStatsUpdate;
+  activity?: ActivityFacts;
+  /** Counters the caller will reserve (guarded by the plan's entry id) before posting. */
+  reservations?: string[];
+}
 
 export interface RecordResult {
   entry: LedgerEntryDto;
   wallet: WalletBalances;
   duplicate: boolean;
-  /** With `stats`: the member's statistics as they were before this entry applied them. */
-  statsBefore?: MemberStats | null;
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 11000;
+export interface PendingReport {
+  finished: number;
+  abandoned: number;
 }
+
+/** A plan younger than this may still be running in the request that opened it. */
+const IN_FLIGHT_MS = 30_000;
+/** A plan with no entry after this long never committed (its request died): undo it. */
+const ABANDON_AFTER_MS = 60_000;
+
+const oid = (hex: string) => new Types.ObjectId(hex);
 
 /**
- * Appends to the ledger and keeps the wallet in step. The unique idempotency key makes every
- * entry happen once; wallet changes run one at a time per wallet (see WriteSerializer), and a
- * debit is one conditional update, so the balance never goes below zero.
+ * Appends to the ledger — the source of truth — and makes every entry's effects happen exactly
+ * once, even when the process or the database dies half-way:
+ *
+ * 1. The plan (entry id, amount, wallet change, statistics, reservations) goes to the posting
+ *    journal before anything it describes is written.
+ * 2. A debit takes its points first, with one conditional update (only while the balance covers
+ *    it), so no concurrency can overdraw.
+ * 3. The entry is inserted: its unique idempotency key makes this the commit point. Losing that
+ *    race undoes step 2 and answers with the winner.
+ * 4. The wallet, then every `@OnDomainEffect` listener of `ledger.recorded` (tiers, boards, the
+ *    engine's activity bookkeeping), apply the entry — each guarded by the entry's id, so a replay
+ *    changes nothing that was done.
+ * 5. The plan leaves the journal.
+ *
+ * A retry with the same key, or the sweep (`finishPending`, at start-up and every minute), finds
+ * the plan still in the journal: if the entry exists it replays step 4 (`redo`), else it undoes
+ * steps 1–2.
  */
 @Injectable()
 export class LedgerService {
+  private readonly logger = new Logger(LedgerService.name);
+
   constructor(
     private readonly repository: LedgerRepository,
-    private readonly serializer: WriteSerializer,
+    @Inject(POSTING_JOURNAL) private readonly journal: PostingJournal,
     private readonly events: DomainEventBus,
     private readonly content: ContentService,
+    private readonly users: UsersService,
   ) {}
 
-  /**
-   * `stats`: the member's activity statistics to apply in the same wallet update (the engine's
-   * award path), so that an award costs one update.
-   */
-  async record(entry: NewLedgerEntry, stats?: MemberStatsUpdate): Promise<RecordResult> {
-    // A replayed debit must not touch the wallet even briefly, so debits look the key up first.
-    // Credits go straight to the insert: the unique index answers, and on FerretDB a look-up by
-    // anything but _id scans the whole ledger.
-    if (entry.amount < 0) {
-      const seen = await this.repository.findByIdempotencyKey(entry.idempotencyKey);
-      if (seen) return this.duplicateOf(seen);
-    }
-
-    const result = await this.serializer.run(`wallet:${entry.userId.toHexString()}`, () => this.apply(entry, stats));
-    if (!result.duplicate) {
-      await this.events.publish('ledger.recorded', {
-        userId: entry.userId.toHexString(),
-        organizationId: entry.organizationId?.toHexString() ?? null,
-        occurredAt: entry.occurredAt ?? new Date(),
-        entry: result.entry,
-        wallet: result.wallet,
-      });
-    }
-    return result;
+  /** An admin's correction or goodwill grant (a negative one only while the balance covers it). */
+  async adjust(caller: Principal, input: CreateAdjustmentDto): Promise<AdjustmentEntryDto> {
+    const user = await this.users.get(input.userId);
+    const result = await this.record({
+      userId: user._id,
+      organizationId: user.organizationId,
+      amount: input.amount,
+      kind: 'adjust',
+      reason: input.reason,
+      source: { type: 'adjustment', id: caller.id },
+      idempotencyKey: `adjust:${input.idempotencyKey}`,
+    });
+    return { ...result.entry, duplicate: result.duplicate };
   }
 
-  private async apply(entry: NewLedgerEntry, stats?: MemberStatsUpdate): Promise<RecordResult> {
-    const delta = walletDelta(entry.kind, entry.amount);
-    if (entry.occurredAt && entry.occurredAt < this.qualificationStart()) delta.qualifying = 0;
-    const isDebit = delta.balance < 0;
-    const debited = isDebit ? await this.repository.debit(entry.userId, -delta.balance) : null;
-    if (isDebit && !debited) throw new ConflictException('Insufficient points');
-    let stored: LedgerEntry;
-    try {
-      stored = await this.repository.insert(entry);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Lost the race for this idempotency key: give our debit back and report the winner.
-      if (isDebit) await this.repository.applyDelta(entry.userId, { ...delta, balance: -delta.balance }, undefined);
-      return this.duplicateOf((await this.repository.findByIdempotencyKey(entry.idempotencyKey))!);
+  /** Decides what an entry will do; writes nothing. */
+  plan(entry: NewLedgerEntry, options: PlanOptions = {}): PostingPlan {
+    const plan: PostingPlan = {
+      entryId: new Types.ObjectId().toHexString(),
+      idempotencyKey: entry.idempotencyKey,
+      userId: entry.userId.toHexString(),
+      organizationId: entry.organizationId?.toHexString() ?? null,
+      amount: entry.amount,
+      kind: entry.kind,
+      reason: entry.reason,
+      source: entry.source,
+      occurredAt: (entry.occurredAt ?? new Date()).toISOString(),
+      delta: { balance: 0, lifetime: 0, qualifying: 0 },
+      ...(options.stats ? { stats: options.stats } : {}),
+      ...(options.activity ? { activity: options.activity } : {}),
+      ...(options.reservations?.length ? { reservations: options.reservations } : {}),
+      openedAt: Date.now(),
+    };
+    return this.withAmount(plan, entry.amount);
+  }
+
+  /** The plan with its final amount (known once its reservations are taken). */
+  withAmount(plan: PostingPlan, amount: number): PostingPlan {
+    const delta = walletDelta(plan.kind, amount);
+    if (new Date(plan.occurredAt) < this.qualificationStart()) delta.qualifying = 0;
+    return { ...plan, amount, delta };
+  }
+
+  /** Records one entry from start to finish. */
+  async record(entry: NewLedgerEntry, options: PlanOptions = {}): Promise<RecordResult> {
+    const plan = this.plan(entry, options);
+    return (await this.open(plan)) ?? (await this.post(plan));
+  }
+
+  /**
+   * Puts the plan in the journal. When an entry with the same idempotency key is already
+   * committed but unfinished (a retry after a crash), finishes that one and returns it as the
+   * duplicate instead; the new plan is then dropped.
+   */
+  async open(plan: PostingPlan): Promise<RecordResult | null> {
+    const others = await this.journal.open(plan);
+    for (const other of others) {
+      const committed = await this.repository.findEntry(oid(other.entryId));
+      if (!committed) continue;
+      await this.abandon(plan);
+      return this.applyEffects(other, committed, true);
     }
-    if (debited) return { entry: toLedgerEntryDto(stored), wallet: debited, duplicate: false };
-    const applied = await this.repository.applyDelta(entry.userId, delta, stats);
-    return { entry: toLedgerEntryDto(stored), wallet: applied.wallet, duplicate: false, statsBefore: applied.before };
+    return null;
+  }
+
+  /** Commits an opened plan's entry and applies its effects (steps 2–5 above). */
+  async post(plan: PostingPlan): Promise<RecordResult> {
+    if (plan.reservations) await this.journal.update(plan);
+    let committed: LedgerEntry | null = null;
+    try {
+      if (plan.delta.balance < 0) {
+        // A replayed debit must not touch the wallet even briefly (a concurrent spend could be
+        // refused), so debits look their key up first. Credits go straight to the insert: the
+        // unique index answers, and on FerretDB a look-up by anything but _id scans the ledger.
+        const seen = await this.repository.findByIdempotencyKey(plan.idempotencyKey);
+        if (seen) {
+          await this.abandon(plan);
+          return this.duplicateOf(seen);
+        }
+        const taken = await this.repository.applyToWallet(oid(plan.userId), plan.entryId, {
+          delta: plan.delta,
+          minBalance: -plan.delta.balance,
+        });
+        if (taken.status === 'short') {
+          await this.abandon(plan);
+          throw new ConflictException('Insufficient points');
+        }
+      }
+      const entry = this.entryOf(plan);
+      if (!(await this.repository.insertEntry(entry))) {
+        await this.abandon(plan); // gives a debit back
+        return this.duplicateOf((await this.repository.findByIdempotencyKey(plan.idempotencyKey))!);
+      }
+      committed = { ...entry, createdAt: new Date() };
+    } catch (error) {
+      // When the database is unreachable we cannot tell whether the insert happened: the plan
+      // stays in the journal and the retry or the sweep settles it. Other failures before the
+      // commit undo what the plan had taken.
+      if (!isOutage(error) && !(error instanceof ConflictException)) await this.abandon(plan).catch(() => undefined);
+      throw error;
+    }
+    // Past the commit nothing is undone: a failure leaves the plan for the retry or the sweep.
+    return this.applyEffects(plan, committed, false);
+  }
+
+  /** Undoes a plan that never became an entry: its reservations (listeners) and its journal record. */
+  async abandon(plan: PostingPlan): Promise<void> {
+    if (plan.delta.balance < 0) await this.repository.revertOnWallet(oid(plan.userId), plan.entryId, plan.delta);
+    await this.events.publish('ledger.abandoned', { plan });
+    await this.journal.close(plan);
+  }
+
+  /**
+   * Finishes what crashed requests left: plans opened over IN_FLIGHT_MS ago whose entry exists
+   * get their effects replayed; plans older than ABANDON_AFTER_MS without one are undone.
+   */
+  async finishPending(now = Date.now()): Promise<PendingReport> {
+    const report: PendingReport = { finished: 0, abandoned: 0 };
+    for (let round = 0; round < 100; round++) {
+      const plans = await this.journal.openedBefore(now - IN_FLIGHT_MS, 200);
+      if (!plans.length) break;
+      for (const plan of plans) {
+        const entry = await this.repository.findEntry(oid(plan.entryId));
+        if (entry) {
+          await this.applyEffects(plan, entry, true);
+          report.finished++;
+        } else if (now - plan.openedAt > ABANDON_AFTER_MS) {
+          await this.abandon(plan);
+          report.abandoned++;
+        }
+      }
+      if (plans.length < 200) break;
+    }
+    if (report.finished || report.abandoned) this.logger.warn(`Unfinished postings: ${JSON.stringify(report)}`);
+    return report;
+  }
+
+  /**
+   * Step 4 (and 5): the wallet, then every effect listener, then the journal. On a replay the
+   * wallet's guard makes a second application a no-op.
+   */
+  private async applyEffects(plan: PostingPlan, entry: LedgerEntry, redo: boolean): Promise<RecordResult> {
+    const userId = oid(plan.userId);
+    let wallet: WalletBalances | undefined;
+    let statsBefore: MemberStats | null | undefined;
+    if (redo && outlivedGuards(plan.entryId)) {
+      // Its guards are gone (kept a couple of days): whether it was applied is unknowable from
+      // the wallet, so the wallet is settled from the ledger instead.
+      this.logger.warn(`Posting ${plan.entryId} finished after its guards expired: settling the wallet`);
+      await this.settleFromLedger(userId);
+    } else if (plan.delta.balance >= 0) {
+      const applied = await this.repository.applyToWallet(userId, plan.entryId, {
+        delta: plan.delta,
+        stats: plan.stats,
+      });
+      if (applied.status === 'applied') {
+        wallet = applied.after;
+        if (!redo) statsBefore = applied.before;
+      }
+    }
+    wallet ??= await this.repository.getWallet(userId);
+    const dto = mapLedgerEntry(entry);
+    const deferred: Array<Promise<unknown>> = [];
+    await this.events.publish('ledger.recorded', {
+      userId: plan.userId,
+      organizationId: plan.organizationId,
+      occurredAt: new Date(plan.occurredAt),
+      entry: dto,
+      wallet,
+      plan,
+      redo,
+      ...(statsBefore !== undefined ? { statsBefore } : {}),
+      defer: (effect) => deferred.push(effect),
+    });
+    const close = async () => {
+      await this.journal.close(plan);
+      this.repository.releaseGuard(userId, plan.entryId);
+    };
+    if (!deferred.length) await close();
+    else {
+      // Closed once the deferred effects land; if one fails the plan stays for the retry or sweep.
+      void Promise.all(deferred)
+        .then(close)
+        .catch((error: Error) => this.logger.warn(`Posting ${plan.entryId} left for the sweep: ${error.message}`));
+    }
+    return { entry: dto, wallet, duplicate: redo };
+  }
+
+  /** The answer for a key seen before; finishes that entry first if it is still unfinished. */
+  private async duplicateOf(entry: LedgerEntry): Promise<RecordResult> {
+    const pending = await this.journal.get(entry._id.toHexString());
+    if (pending) return this.applyEffects(pending, entry, true);
+    return { entry: mapLedgerEntry(entry), wallet: await this.repository.getWallet(entry.userId), duplicate: true };
+  }
+
+  private entryOf(plan: PostingPlan): Omit<LedgerEntry, 'createdAt'> {
+    return {
+      _id: oid(plan.entryId),
+      userId: oid(plan.userId),
+      organizationId: plan.organizationId ? oid(plan.organizationId) : null,
+      amount: plan.amount,
+      kind: plan.kind,
+      reason: plan.reason,
+      source: plan.source,
+      idempotencyKey: plan.idempotencyKey,
+      occurredAt: new Date(plan.occurredAt),
+    };
   }
 
   /** Credits that happened before this instant no longer count towards the tier. */
@@ -97,14 +297,49 @@ export class LedgerService {
     return DateTime.fromJSDate(asOf).minus({ months: this.content.qualificationWindowMonths() }).toJSDate();
   }
 
-  private async duplicateOf(entry: LedgerEntry): Promise<RecordResult> {
-    return { entry: toLedgerEntryDto(entry), wallet: await this.repository.getWallet(entry.userId), duplicate: true };
+  /**
+   * Sets one member's wallet to what the ledger says, counting only entries whose effects have
+   * been applied (an entry still in the journal is applied by its own posting). Retries when an
+   * award moves the wallet meanwhile. Returns the drift it fixed, if any.
+   */
+  async settleFromLedger(userId: Types.ObjectId): Promise<{ stored: WalletBalances; fromLedger: WalletBalances } | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wallet = await this.repository.readWallet(userId);
+      const stored = { balance: wallet?.balance ?? 0, lifetime: wallet?.lifetime ?? 0, qualifying: wallet?.qualifying ?? 0 };
+      const entries = await this.repository.listAllForUser(userId);
+      const applied: LedgerEntry[] = [];
+      for (const entry of entries) {
+        const id = entry._id.toHexString();
+        // An entry still being posted counts once its wallet guard is there; until then its own
+        // posting applies it.
+        const recent = Date.now() - entry.createdAt.getTime() < 10 * 60_000;
+        if (recent && appliedValue(wallet, id) === undefined && (await this.journal.get(id))) continue;
+        applied.push(entry);
+      }
+      const fromLedger = this.sumBalances(applied);
+      if (JSON.stringify(stored) === JSON.stringify(fromLedger)) return null;
+      if (await this.repository.replaceBalances(userId, stored, fromLedger)) return { stored, fromLedger };
+    }
+    throw new ConflictException('The wallet kept moving while it was being settled; try again');
   }
 
-  /** Walks every entry of some kinds, in pages, through one cursor. */
-  async *entriesOfKinds(kinds: LedgerKind[], pageSize = 2000): AsyncGenerator<LedgerEntry[]> {
+  /** What a set of entries adds up to in a wallet, as the live path applies them. */
+  sumBalances(entries: Array<Pick<LedgerEntry, 'kind' | 'amount' | 'occurredAt'>>, asOf = new Date()): WalletBalances {
+    const start = this.qualificationStart(asOf);
+    const total: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
+    for (const entry of entries) {
+      const delta = walletDelta(entry.kind, entry.amount);
+      total.balance += delta.balance;
+      total.lifetime += delta.lifetime;
+      if (entry.occurredAt >= start) total.qualifying += delta.qualifying;
+    }
+    return total;
+  }
+
+  /** Walks every entry (or those of some kinds), in pages, through one cursor. */
+  async *entries(kinds?: LedgerKind[], pageSize = 2000): AsyncGenerator<LedgerEntry[]> {
     let page: LedgerEntry[] = [];
-    for await (const entry of this.repository.streamByKinds(kinds)) {
+    for await (const entry of this.repository.stream(kinds)) {
       page.push(entry);
       if (page.length === pageSize) {
         yield page;
@@ -114,23 +349,21 @@ export class LedgerService {
     if (page.length) yield page;
   }
 
-  countOfKinds(kinds: LedgerKind[]): Promise<number> {
-    return this.repository.countByKinds(kinds);
+  count(kinds?: LedgerKind[]): Promise<number> {
+    return this.repository.count(kinds);
   }
 
   memberStats(userId: Types.ObjectId): Promise<MemberStats | null> {
     return this.repository.memberStats(userId);
   }
 
-  /** Statistics-only changes to the wallet document, under the same lock as balance changes. */
-  setStreak(userId: Types.ObjectId, streak: number): Promise<void> {
-    return this.serializer.run(`wallet:${userId.toHexString()}`, () => this.repository.setStreak(userId, streak));
+  /** Raises member statistics once per `token` (what an award learns after its commit). */
+  async applyStatistics(userId: Types.ObjectId, token: string, stats: MemberStatsUpdate): Promise<void> {
+    await this.repository.applyToWallet(userId, token, { delta: { balance: 0, lifetime: 0, qualifying: 0 }, stats });
   }
 
   noteBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<void> {
-    return this.serializer.run(`wallet:${userId.toHexString()}`, () =>
-      this.repository.noteBadge(userId, key, earnedAt),
-    );
+    return this.repository.noteBadge(userId, key, earnedAt);
   }
 
   wallet(userId: string): Promise<WalletBalances> {
@@ -143,6 +376,6 @@ export class LedgerService {
       limit + 1,
       cursor ? toObjectId(cursor, 'cursor') : undefined,
     );
-    return toPage(rows, limit, toLedgerEntryDto);
+    return toPage(rows, limit, mapLedgerEntry);
   }
 }

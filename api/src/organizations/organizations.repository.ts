@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
+import { AtomicWrites } from '../database/atomic-writes';
 import { Organization } from './schemas/organization.schema';
 import { Team } from './schemas/team.schema';
 
@@ -11,6 +12,7 @@ export class OrganizationsRepository {
   constructor(
     @InjectModel(Organization.name) private readonly organizations: Model<Organization>,
     @InjectModel(Team.name) private readonly teams: Model<Team>,
+    private readonly atomic: AtomicWrites,
   ) {}
 
   async createOrganization(data: Pick<Organization, 'name' | 'timezone' | 'inviteCode'>): Promise<Organization> {
@@ -37,11 +39,14 @@ export class OrganizationsRepository {
     return this.organizations.findOne({ inviteCode }).lean<Organization>().exec();
   }
 
-  setOrganizationInviteCode(id: Types.ObjectId, inviteCode: string): Promise<Organization | null> {
-    return this.organizations
-      .findByIdAndUpdate(id, { $set: { inviteCode } }, { returnDocument: 'after' })
-      .lean<Organization>()
-      .exec();
+  async setOrganizationInviteCode(id: Types.ObjectId, inviteCode: string): Promise<Organization | null> {
+    const result = await this.atomic.updateOne(
+      this.organizations,
+      { _id: id },
+      { $set: { inviteCode } },
+      { returnDocument: 'after' },
+    );
+    return result.doc;
   }
 
   async createTeam(data: Pick<Team, 'organizationId' | 'name' | 'inviteCode'>): Promise<Team> {

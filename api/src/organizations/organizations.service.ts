@@ -2,6 +2,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { isStaff, type Principal } from '../common/roles';
+import { TtlCache } from '../common/ttl-cache';
+import { HubConfig } from '../config/hub-config';
 import type { OrganizationDto, TeamDto } from './dto/organization.dto';
 import { generateInviteCode, normalizeInviteCode } from './invite-code';
 import { OrganizationsRepository } from './organizations.repository';
@@ -28,9 +30,32 @@ export interface InviteTarget {
   team: Team | null;
 }
 
+/** Zones change rarely (an admin's edit); one made through another instance shows within this. */
+const ZONE_TTL_MS = 60_000;
+
 @Injectable()
 export class OrganizationsService {
-  constructor(private readonly repository: OrganizationsRepository) {}
+  private readonly zones = new TtlCache<string, string>(ZONE_TTL_MS, 10_000);
+
+  constructor(
+    private readonly repository: OrganizationsRepository,
+    private readonly config: HubConfig,
+  ) {}
+
+  /**
+   * The time zone an organization's periods (caps, boards, analytics days) are counted in; the
+   * program's for no organization (staff) or an unknown one. The one place that looks it up.
+   */
+  async zoneOf(organizationId: Types.ObjectId | string | null): Promise<string> {
+    if (!organizationId) return this.config.PROGRAM_TIMEZONE;
+    const key = organizationId.toString();
+    const zone = await this.zones.getOrLoad(
+      key,
+      async () =>
+        (await this.repository.findOrganization(new Types.ObjectId(key)))?.timezone ?? this.config.PROGRAM_TIMEZONE,
+    );
+    return zone ?? this.config.PROGRAM_TIMEZONE;
+  }
 
   async create(name: string, timezone: string, inviteCode = generateInviteCode()): Promise<OrganizationDto> {
     return toOrganizationDto(await this.repository.createOrganization({ name, timezone, inviteCode }));
@@ -104,10 +129,6 @@ export class OrganizationsService {
 
   async teamName(id: Types.ObjectId): Promise<string | null> {
     return (await this.repository.findTeam(id))?.name ?? null;
-  }
-
-  findTimezone(organizationId: Types.ObjectId): Promise<Organization | null> {
-    return this.repository.findOrganization(organizationId);
   }
 
   /** Idempotent creation by name, for content and demo loading. */

@@ -33,8 +33,10 @@ export class Notifier {
   }
 
   @OnDomainEvent('ledger.recorded')
-  onLedgerRecorded({ userId, entry, wallet }: LedgerRecordedEvent): void {
-    if (entry.amount > 0 && entry.kind !== 'refund') {
+  onLedgerRecorded({ userId, entry, wallet, redo }: LedgerRecordedEvent): void {
+    // A replay finishes an entry's effects after a crash; the member heard of it already, or it
+    // is long past: only the balance is refreshed.
+    if (entry.amount > 0 && entry.kind !== 'refund' && !redo) {
       const tip = this.content.tip(this.tips++);
       this.gateway.toUser(userId, 'points.awarded', {
         amount: entry.amount,

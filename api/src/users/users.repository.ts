@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
+import { AtomicWrites } from '../database/atomic-writes';
 import type { Role } from '../common/roles';
 import { User } from './schemas/user.schema';
 
@@ -19,10 +20,13 @@ export interface NewUser {
 
 export type ProfileChanges = Partial<Pick<User, 'displayName' | 'locale' | 'timezone' | 'leaderboardOptIn'>>;
 
-/** The only place that touches the users collection. */
+/** The only place that touches the users collection; every update is atomic by contract (AtomicWrites). */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectModel(User.name) private readonly users: Model<User>) {}
+  constructor(
+    @InjectModel(User.name) private readonly users: Model<User>,
+    private readonly atomic: AtomicWrites,
+  ) {}
 
   async create(user: NewUser): Promise<UserRecord> {
     const created = await this.users.create(user);
@@ -33,6 +37,16 @@ export class UsersRepository {
     return this.users.findById(id).lean<UserRecord>().exec();
   }
 
+  /** Several users in one query (names for a page of a list). */
+  findByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.users
+      .find({ _id: trusted({ $in: ids }) })
+      .select({ passwordHash: 0 })
+      .lean<UserRecord[]>()
+      .exec();
+  }
+
   findByEmail(email: string): Promise<UserRecord | null> {
     return this.users.findOne({ email: email.toLowerCase() }).lean<UserRecord>().exec();
   }
@@ -41,24 +55,27 @@ export class UsersRepository {
     return (await this.users.exists({ roles: 'admin' })) !== null;
   }
 
-  updateProfile(id: Types.ObjectId, changes: ProfileChanges): Promise<UserRecord | null> {
-    return this.users.findByIdAndUpdate(id, { $set: changes }, { returnDocument: 'after' }).lean<UserRecord>().exec();
+  async updateProfile(id: Types.ObjectId, changes: ProfileChanges): Promise<UserRecord | null> {
+    return (await this.atomic.updateOne(this.users, { _id: id }, { $set: changes }, { returnDocument: 'after' })).doc;
   }
 
   /** Moves a member from one tier to another; null when the tier was no longer `from`. */
-  changeTier(id: Types.ObjectId, from: string, to: string): Promise<UserRecord | null> {
-    return this.users
-      .findOneAndUpdate(
-        { _id: id, tierKey: from },
-        { $set: { tierKey: to, tierBelowSince: null } },
-        { returnDocument: 'after' },
-      )
-      .lean<UserRecord>()
-      .exec();
+  async changeTier(id: Types.ObjectId, from: string, to: string): Promise<UserRecord | null> {
+    const result = await this.atomic.updateOne(
+      this.users,
+      { _id: id, tierKey: from },
+      { $set: { tierKey: to, tierBelowSince: null } },
+      { returnDocument: 'after' },
+    );
+    return result.changed ? result.doc : null;
   }
 
-  async setTierBelowSince(id: Types.ObjectId, since: Date | null): Promise<void> {
-    await this.users.updateOne({ _id: id }, { $set: { tierBelowSince: since } }).exec();
+  /**
+   * Starts (a date) or stops (null) the downgrade grace clock, only while the member is still in
+   * `tier` (a concurrent upgrade wins).
+   */
+  async setTierBelowSince(id: Types.ObjectId, tier: string, since: Date | null): Promise<void> {
+    await this.atomic.updateOne(this.users, { _id: id, tierKey: tier }, { $set: { tierBelowSince: since } });
   }
 
   /** Members above the base tier, a page at a time (the tier review walks them all). */
@@ -83,8 +100,8 @@ export class UsersRepository {
     return this.users.find({ teamId }).select({ passwordHash: 0 }).limit(10_000).lean<UserRecord[]>().exec();
   }
 
-  setRoles(id: Types.ObjectId, roles: Role[]): Promise<UserRecord | null> {
-    return this.users.findByIdAndUpdate(id, { $set: { roles } }, { returnDocument: 'after' }).lean<UserRecord>().exec();
+  async setRoles(id: Types.ObjectId, roles: Role[]): Promise<UserRecord | null> {
+    return (await this.atomic.updateOne(this.users, { _id: id }, { $set: { roles } }, { returnDocument: 'after' })).doc;
   }
 
   /** One organization's people, newest first; `after` is the last `_id` of the previous page. */

@@ -49,6 +49,22 @@ export class UsersService {
     return user;
   }
 
+  find(id: Types.ObjectId): Promise<UserRecord | null> {
+    return this.users.findById(id);
+  }
+
+  /** Users by id in one query, for naming the rows of a list. */
+  async findMany(ids: Types.ObjectId[]): Promise<Map<string, UserRecord>> {
+    const unique = [...new Map(ids.map((id) => [id.toHexString(), id])).values()];
+    const rows = await this.users.findByIds(unique);
+    return new Map(rows.map((row) => [row._id.toHexString(), row]));
+  }
+
+  /** The members of a team at this moment (team challenges credit each). */
+  teamMembers(teamId: Types.ObjectId): Promise<UserRecord[]> {
+    return this.users.listTeamMembers(teamId);
+  }
+
   /** Who the user a token names is now, or null when the account no longer exists. */
   principalFor(id: string): Promise<Readonly<Principal> | null> {
     if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsIn,
   IsInt,
   IsISO8601,
@@ -16,10 +14,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { mapAudience } from '../../common/audience/audience';
+import { AudienceDto } from '../../common/audience/audience.dto';
 import { ACTIVITY_TYPE_PATTERN } from '../../content/dto/rules-file.dto';
-import { CHALLENGE_KINDS, type ChallengeKind } from '../schemas/challenge.schema';
-import { SUBMISSION_STATUSES, type SubmissionStatus } from '../schemas/submission.schema';
-import { IsObjectIdString } from '../../common/validators';
+import { CHALLENGE_KINDS, type Challenge, type ChallengeKind } from '../schemas/challenge.schema';
+import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../schemas/submission.schema';
 
 export class GoalDto {
   @ApiProperty({ example: 'lesson.completed' })
@@ -32,23 +31,6 @@ export class GoalDto {
   @Min(1)
   @Max(100_000)
   count: number;
-}
-
-export class AudienceDto {
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(500)
-  @IsObjectIdString('organizationIds must be organization ids', { each: true })
-  organizationIds?: string[];
-
-  @ApiPropertyOptional({ type: [String], example: ['gold', 'platinum'] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(32, { each: true })
-  tiers?: string[];
 }
 
 export class CreateChallengeDto {
@@ -121,9 +103,26 @@ export class ChallengeDto {
   @ApiProperty({ format: 'date-time' }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) endsAt: string;
   @ApiProperty({ type: GoalDto, nullable: true }) goal: GoalDto | null;
-  @ApiProperty({ type: AudienceDto }) audience: { organizationIds: string[]; tiers: string[] };
+  @ApiProperty({ type: AudienceDto }) audience: Required<AudienceDto>;
   @ApiProperty({ type: MyProgressDto }) myProgress: MyProgressDto;
   @ApiPropertyOptional({ type: TeamProgressDto }) teamProgress?: TeamProgressDto;
+}
+
+export function mapChallenge(challenge: Challenge, myProgress: MyProgressDto, teamProgress?: TeamProgressDto): ChallengeDto {
+  return {
+    id: challenge._id.toHexString(),
+    title: challenge.title,
+    description: challenge.description,
+    kind: challenge.kind,
+    points: challenge.points,
+    badgeKey: challenge.badgeKey,
+    startsAt: challenge.startsAt.toISOString(),
+    endsAt: challenge.endsAt.toISOString(),
+    goal: challenge.goal ? { activityType: challenge.goal.activityType, count: challenge.goal.count } : null,
+    audience: mapAudience(challenge.audience),
+    myProgress,
+    ...(teamProgress ? { teamProgress } : {}),
+  };
 }
 
 export class ChallengeListDto {
@@ -164,6 +163,22 @@ export class SubmissionDto {
   @ApiProperty({ type: String, nullable: true }) comment: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt: string | null;
+}
+
+export function mapSubmission(row: Submission, challengeTitle: string, displayName: string): SubmissionDto {
+  return {
+    id: row._id.toHexString(),
+    challengeId: row.challengeId.toHexString(),
+    challengeTitle,
+    userId: row.userId.toHexString(),
+    displayName,
+    text: row.text,
+    url: row.url,
+    status: row.status,
+    comment: row.comment,
+    createdAt: row.createdAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+  };
 }
 
 export class SubmissionListDto {

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import { AudienceFields } from '../../common/audience/audience.schema';
 
 export const CHALLENGE_KINDS = ['auto', 'evidence', 'team'] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
@@ -10,13 +11,6 @@ export class ChallengeGoal {
   @Prop({ required: true }) count: number;
 }
 
-@Schema({ _id: false })
-export class ChallengeAudience {
-  /** Empty: every organization. */
-  @Prop({ type: [Types.ObjectId], default: [] }) organizationIds: Types.ObjectId[];
-  /** Empty: every tier. */
-  @Prop({ type: [String], default: [] }) tiers: string[];
-}
 
 @Schema({ collection: 'challenges', timestamps: true })
 export class Challenge {
@@ -29,11 +23,12 @@ export class Challenge {
   @Prop({ required: true }) startsAt: Date;
   @Prop({ required: true }) endsAt: Date;
   @Prop({ type: ChallengeGoal, default: null }) goal: ChallengeGoal | null;
-  @Prop({ type: ChallengeAudience, default: () => ({}) }) audience: ChallengeAudience;
+  @Prop({ type: AudienceFields, default: () => ({}) }) audience: AudienceFields;
   @Prop({ type: Types.ObjectId, required: true }) createdBy: Types.ObjectId;
   createdAt: Date;
 }
 
 export const ChallengeSchema = SchemaFactory.createForClass(Challenge);
-// Challenges open at a given time (member list, progress on each activity).
+// Challenges open at a given time (the member list, filtered by audience in the same query;
+// the progress check on each activity).
 ChallengeSchema.index({ endsAt: 1, startsAt: 1 });

@@ -23,5 +23,20 @@ export class Submission {
 export const SubmissionSchema = SchemaFactory.createForClass(Submission);
 // One challenge's submissions (manager view) and a member's latest one (status, resubmission).
 SubmissionSchema.index({ challengeId: 1, userId: 1, _id: -1 });
-// The approval queue.
+// The approval queue (all organizations, or one manager's).
 SubmissionSchema.index({ status: 1, _id: 1 });
+SubmissionSchema.index({ organizationId: 1, status: 1, _id: 1 });
+
+/**
+ * At most one pending submission per member and challenge: `open` names it. Claimed with one
+ * conditional update (only while empty) before the submission is written, emptied when it is
+ * decided — so concurrent submissions cannot both be pending. `_id`: `challengeId|userId`.
+ */
+@Schema({ collection: 'submission_slots', versionKey: false })
+export class SubmissionSlot {
+  @Prop({ type: String }) _id: string;
+  @Prop({ type: Types.ObjectId, default: null }) open: Types.ObjectId | null;
+  @Prop({ type: Date, default: null }) claimedAt: Date | null;
+}
+
+export const SubmissionSlotSchema = SchemaFactory.createForClass(SubmissionSlot);

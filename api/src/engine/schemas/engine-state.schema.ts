@@ -9,6 +9,8 @@ import { Types } from 'mongoose';
 export class Counter {
   @Prop({ type: String }) _id: string;
   @Prop({ default: 0 }) value: number;
+  /** Ledger entries counted here in the last days, each with what it added (see database/guards.ts). */
+  @Prop({ type: Object }) applied?: Record<string, Record<string, number>>;
 }
 export const CounterSchema = SchemaFactory.createForClass(Counter);
 
@@ -16,6 +18,8 @@ export const CounterSchema = SchemaFactory.createForClass(Counter);
 @Schema({ collection: 'marks', versionKey: false, timestamps: { createdAt: true, updatedAt: false } })
 export class Mark {
   @Prop({ type: String }) _id: string;
+  /** The ledger entry that set it, when one did (so finishing that entry again knows it is its own). */
+  @Prop({ type: String }) entry?: string;
 }
 export const MarkSchema = SchemaFactory.createForClass(Mark);
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min, NotEquals } from 'class-validator';
-import { LEDGER_KINDS, type LedgerKind } from '../schemas/ledger-entry.schema';
+import { LEDGER_KINDS, type LedgerEntry, type LedgerKind } from '../schemas/ledger-entry.schema';
 import { IsObjectIdString } from '../../common/validators';
 
 export class LedgerSourceDto {
@@ -16,6 +16,15 @@ export class LedgerEntryDto {
   @ApiProperty({ type: LedgerSourceDto }) source: LedgerSourceDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
+
+export const mapLedgerEntry = (entry: LedgerEntry): LedgerEntryDto => ({
+  id: entry._id.toHexString(),
+  amount: entry.amount,
+  kind: entry.kind,
+  reason: entry.reason,
+  source: { type: entry.source.type, id: entry.source.id ?? null },
+  createdAt: entry.createdAt.toISOString(),
+});
 
 export class LedgerPageDto {
   @ApiProperty({ type: [LedgerEntryDto] }) items: LedgerEntryDto[];

@@ -28,7 +28,16 @@ export class Wallet {
   @Prop({ type: Object, default: {} }) badges: Record<string, Date>;
   /** ISO week (e.g. 2026-W47) of the latest activity, in the organization's zone. */
   @Prop({ type: String, default: null }) lastActiveWeek: string | null;
+  /**
+   * The ISO weeks with activity (week → 1), set idempotently by each award, so the streak of
+   * consecutive active weeks is derived from it (see `activeWeekStreak()`), not kept as a counter
+   * that a replayed award could move twice. About 52 keys a year.
+   */
+  @Prop({ type: Object, default: {} }) weeks: Record<string, number>;
+  /** The streak as stored before `weeks` existed; read only for wallets without `weeks`. */
   @Prop({ default: 0 }) activeWeekStreak: number;
+  /** Ledger entries applied to this wallet in the last days (see database/guards.ts). */
+  @Prop({ type: Object, default: {} }) applied: Record<string, Record<string, unknown>>;
 
   updatedAt: Date;
 }
@@ -36,7 +45,7 @@ export class Wallet {
 /** The statistics part of a wallet document. */
 export type MemberStats = Pick<
   Wallet,
-  '_id' | 'counts' | 'distinct' | 'badges' | 'lastActiveWeek' | 'activeWeekStreak'
+  '_id' | 'counts' | 'distinct' | 'badges' | 'lastActiveWeek' | 'activeWeekStreak' | 'weeks'
 >;
 
 /** Statistics to apply together with an award: counter increments and the active week. */

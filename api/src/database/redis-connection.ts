@@ -1,0 +1,23 @@
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import Redis from 'ioredis';
+
+/** The hub's shared Redis connection (null without Redis: `REDIS_URL=none`). */
+export const HUB_REDIS = Symbol('HUB_REDIS');
+
+/**
+ * A connection that fails fast: a command that cannot be sent within two seconds (Redis down)
+ * rejects, so a request answers 503 instead of waiting for a reconnect that may not come.
+ */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2_000, enableOfflineQueue: true });
+}
+
+/** Closes the shared connection when the hub stops. */
+@Injectable()
+export class RedisConnectionCloser implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(HUB_REDIS) private readonly redis: Redis | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => undefined);
+  }
+}

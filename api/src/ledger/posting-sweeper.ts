@@ -1,0 +1,44 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { isOutage } from '../common/database-errors';
+import { LedgerService } from './ledger.service';
+
+const EVERY_MS = 60_000;
+
+/**
+ * Finishes postings that a crash (of this process, another instance, or the database) left
+ * unfinished: once shortly after start-up and then every minute, on every instance — replaying
+ * an entry's effects is guarded, so instances sweeping at the same time do no harm.
+ */
+@Injectable()
+export class PostingSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PostingSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(private readonly ledger: LedgerService) {}
+
+  onApplicationBootstrap(): void {
+    // After start-up rather than during it: the hub answers while the sweep works.
+    setTimeout(() => void this.sweep(), 1_000).unref();
+    this.timer = setInterval(() => void this.sweep(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = this.ledger
+      .finishPending()
+      .then(() => undefined)
+      .catch((error: Error) => {
+        if (isOutage(error)) this.logger.warn(`Posting sweep postponed: ${error.message}`);
+        else this.logger.error('Posting sweep failed', error.stack);
+      })
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+}
