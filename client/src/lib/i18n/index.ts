@@ -1,5 +1,7 @@
 import { en, type MessageKey, type Messages } from './en';
 
+export type { MessageKey, Messages };
+
 const catalogs: Record<string, Messages> = { en };
 export const SUPPORTED_LOCALES = Object.keys(catalogs);
 

@@ -1,0 +1,8 @@
+/** The badge gallery. */
+export const badges = {
+  'badges.title': 'Badges',
+  'badges.intro': '{earned} of {total} badges earned.',
+  'badges.earnedOn': 'Earned {date}',
+  'badges.locked': 'Not earned yet',
+  'badges.progress': 'Progress towards {name}',
+} as const;
