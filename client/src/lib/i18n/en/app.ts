@@ -38,6 +38,9 @@ export const app = {
   'coming.rewards': 'Gift cards, experiences, donations and early access to spend your points on.',
   'coming.meanwhile': 'Meanwhile, your points and tier are already live on the dashboard.',
   'error.generic': 'Something went wrong. Please try again.',
+  'error.network': 'The hub could not be reached. Check your connection and try again.',
+  'error.retry': 'Try again',
+  'list.more': 'Show more',
   'error.title': 'Sorry — that did not work',
   'error.home': 'Back to the dashboard',
 } as const;

@@ -11,7 +11,6 @@ export const dashboard = {
   'dashboard.benefits': 'Your benefits',
   'dashboard.recent': 'Recent points',
   'dashboard.noEntries': 'No points yet. Complete a lesson or a challenge to earn your first ones.',
-  'dashboard.loadMore': 'Show more',
   'dashboard.live': 'Live updates on',
   'dashboard.offline': 'Reconnecting…',
   'dashboard.nextBadges': 'Next badges',
