@@ -37,4 +37,13 @@ export const challenges = {
   'challenges.evidenceUrlHint': 'Starts with https://',
   'challenges.submit': 'Submit evidence',
   'challenges.submitted': 'Your evidence was sent.',
+
+  // Notification kinds of this domain: `notification.<type>[.<variant>].title|body`.
+  'notification.challenge.completed.title': 'Challenge completed: {title} (+{points})',
+  'notification.challenge.completed.body': '{points} points are on their way to your balance.',
+  'notification.challenge.completed.noPoints.title': 'Challenge completed: {title}',
+  'notification.challenge.completed.noPoints.body': 'Well done!',
+  'notification.submission.rejected.title': 'Not approved yet: {title}',
+  'notification.submission.rejected.body': 'Your manager wrote: “{comment}” You can submit again.',
+  'notification.submission.rejected.noComment.body': 'You can submit again.',
 } as const;
