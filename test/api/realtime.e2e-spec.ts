@@ -33,6 +33,10 @@ describe('real time', () => {
         reason: 'Webinar host',
         source: { type: 'adjustment', id: program.admin.id },
         tip: expect.stringMatching(/^Did you know\?/), // award messages carry a tip (content/tips.yaml)
+        // The toast's wording, as for inbox notifications (see notifications.e2e-spec.ts).
+        type: 'points.awarded',
+        params: { amount: 40, reason: 'Webinar host', activityType: 'adjustment' },
+        link: '/',
       };
       expect(await onPhone).toEqual(expected);
       expect(await onLaptop).toEqual(expected);

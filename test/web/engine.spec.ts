@@ -17,7 +17,7 @@ test('a member completes an evidence challenge after manager approval and sees t
   request,
 }) => {
   const title = `Site photo ${randomUUID().slice(0, 8)}`;
-  await createChallenge(request, {
+  const challenge = await createChallenge(request, {
     title,
     description: 'Share a photo of a finished heat pump installation.',
     kind: 'evidence',
@@ -71,11 +71,15 @@ test('a member completes an evidence challenge after manager approval and sees t
   await expect(page.getByTestId('badge-bookworm')).toHaveAttribute('data-earned', 'false');
   expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
 
-  // The challenge-completed notification is in the inbox; opening it marks it read.
+  // The challenge-completed notification is in the inbox; opening it shows the challenge and marks it read.
   await page.getByRole('link', { name: /^Notifications, / }).click();
   const notification = page.getByTestId('notification').filter({ hasText: `Challenge completed: ${title}` });
-  await notification.getByText(`Challenge completed: ${title}`).click();
   await expect(notification).toContainText('120 points are on their way');
+  await expect(notification.getByText('New', { exact: true })).toBeVisible();
+  await notification.getByRole('link', { name: `Challenge completed: ${title} (+120)` }).click();
+  await expect(page).toHaveURL(new RegExp(`/challenges/${challenge.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.goBack();
   await expect(notification.getByText('New', { exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: 'Mark all read' }).click();
   await expect(page.getByRole('link', { name: 'Notifications, 0 unread' })).toBeVisible();

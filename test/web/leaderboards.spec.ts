@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { DateTime } from 'luxon';
 import {
   adjustPoints,
   cachedLogin,
@@ -88,23 +89,36 @@ test('the leaderboards and the dashboard fit a 375 px phone without horizontal s
   await expectNoHorizontalScroll(page);
 });
 
-test('the board and period tabs work from the keyboard, and the week is shown in the viewer’s dates', async ({
+test('the board and period tabs work from the keyboard, and periods are the board’s own days', async ({
   browser,
   request,
 }) => {
   const ana = await cachedLogin(request, 'ana@northwind.demo');
   const board = await readBoard(request, ana.token, 'individual', 'week');
-  // A viewer in the board's own zone sees whole days; the end of the period is exclusive.
-  const day = (at: number) =>
-    new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: board.timezone }).format(at);
-  const days = `${day(Date.parse(board.start!))} – ${day(Date.parse(board.end!) - 1)}`;
+  const month = await readBoard(request, ana.token, 'individual', 'month');
+  expect(board.timezone).toBe('Europe/Stockholm');
+  // A viewer in UTC, reading British English: the days are Stockholm's (the end is exclusive), and
+  // the exact instants, an hour or two earlier in UTC, are in the tooltip.
+  const inZone = (iso: string) => DateTime.fromISO(iso, { zone: board.timezone }).setLocale('en-GB');
+  const first = inZone(board.start!);
+  const last = inZone(board.end!).minus({ days: 1 });
+  expect(first.weekday).toBe(1);
+  const day = first.year === last.year ? 'ccc d LLL' : 'ccc, d LLL yyyy';
+  const week = `${first.toFormat(day)} – ${last.toFormat(day)}, Stockholm time`;
+  const exact = (iso: string) =>
+    DateTime.fromISO(iso, { zone: 'UTC' }).setLocale('en-GB').toLocaleString(DateTime.DATETIME_MED);
+  const tooltip = `Exactly from ${exact(board.start!)} until ${exact(board.end!)}, your time (UTC)`;
+  const monthEnd = inZone(month.end!).minus({ days: 1 });
+  const days = `1 – ${monthEnd.day} ${monthEnd.toFormat('LLLL')}, Stockholm time`;
 
-  const context = await browser.newContext({ timezoneId: board.timezone });
+  const context = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' });
   const page = await context.newPage();
   await signIn(page, 'ana@northwind.demo');
   await page.goto('/leaderboards');
-  await expect(page.getByTestId('board-period')).toHaveText(days);
-  await expect(page.getByTestId('board-zone')).toContainText(board.timezone);
+  await expect(page.getByTestId('board-period')).toHaveText(week);
+  await expect(page.getByTestId('board-period')).toHaveAttribute('title', tooltip);
+  await expect(page.getByTestId('board-exact')).toHaveText(tooltip); // the tooltip, for screen readers
+  expect(exact(board.start!)).toMatch(/2[23]:00$/); // Monday 00:00 in Stockholm is Sunday evening in UTC
   await expect(page.locator('[data-testid="board-row"][data-me="true"]')).toContainText('Ana Lind');
 
   const scopes = page.getByRole('tablist', { name: 'Board' });
@@ -135,9 +149,11 @@ test('the board and period tabs work from the keyboard, and the week is shown in
   await page.keyboard.press('ArrowRight');
   await expect(periods.getByRole('tab', { name: 'This month' })).toHaveAttribute('aria-selected', 'true');
   await expect(heading).toHaveText('Individuals · This month');
+  await expect(page.getByTestId('board-period')).toHaveText(days);
   await page.keyboard.press('End');
   await expect(heading).toHaveText('Individuals · All time');
   await expect(page.getByTestId('board-period')).toHaveText('Every point since the program began');
+  await expect(page.getByTestId('board-period')).not.toHaveAttribute('title', /./);
   await page.keyboard.press('Tab');
   await expect(page.locator('#period-panel')).toBeFocused();
   await context.close();

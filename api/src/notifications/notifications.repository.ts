@@ -4,7 +4,7 @@ import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
 import { Notification } from './schemas/notification.schema';
 
-export type NewNotification = Pick<Notification, 'userId' | 'type' | 'title' | 'body' | 'tip'>;
+export type NewNotification = Pick<Notification, 'userId' | 'type' | 'title' | 'body' | 'params' | 'link' | 'tip'>;
 
 @Injectable()
 export class NotificationsRepository {

@@ -1,26 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { toObjectId, toPage } from '../common/pagination';
-import type { NotificationDto, NotificationPageDto } from './dto/notification.dto';
-import { NewNotification, NotificationsRepository } from './notifications.repository';
-import type { Notification } from './schemas/notification.schema';
-
-export const toNotificationDto = (n: Notification): NotificationDto => ({
-  id: n._id.toHexString(),
-  type: n.type,
-  title: n.title,
-  body: n.body,
-  tip: n.tip,
-  createdAt: n.createdAt.toISOString(),
-  readAt: n.readAt?.toISOString() ?? null,
-});
+import type { NotificationMessage, NotificationType } from '../realtime/server-events';
+import { mapNotification, type NotificationDto, type NotificationPageDto } from './dto/notification.dto';
+import { NotificationsRepository } from './notifications.repository';
 
 @Injectable()
 export class NotificationsService {
   constructor(private readonly repository: NotificationsRepository) {}
 
-  async create(notification: NewNotification): Promise<NotificationDto> {
-    return toNotificationDto(await this.repository.create(notification));
+  /** Stores a notification of a known kind (see `NotificationKinds`); the notifier is the only caller. */
+  async create<T extends NotificationType>(
+    userId: string,
+    { type, params, link, title, body }: NotificationMessage<T>,
+    tip: string | null,
+  ): Promise<NotificationDto> {
+    const stored = await this.repository.create({
+      userId: new Types.ObjectId(userId),
+      type,
+      params,
+      ...(link ? { link } : {}),
+      title,
+      body,
+      tip,
+    });
+    return mapNotification(stored);
   }
 
   async inbox(userId: string, limit: number, cursor?: string): Promise<NotificationPageDto> {
@@ -29,7 +33,7 @@ export class NotificationsService {
       this.repository.list(id, limit + 1, cursor ? toObjectId(cursor, 'cursor') : undefined),
       this.repository.countUnread(id),
     ]);
-    return { ...toPage(rows, limit, toNotificationDto), unread };
+    return { ...toPage(rows, limit, mapNotification), unread };
   }
 
   markRead(userId: string, ids?: string[]): Promise<void> {

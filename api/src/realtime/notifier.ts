@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Types } from 'mongoose';
 import { OnDomainEvent } from '../common/domain-event-bus';
 import type {
   BadgeEarnedEvent,
@@ -10,10 +9,10 @@ import type {
   TierChangedEvent,
 } from '../common/domain-events';
 import { ContentService } from '../content/content.service';
-import { NewNotification } from '../notifications/notifications.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { HubGateway } from './hub.gateway';
 import { LeaderboardPublisher } from './leaderboard-publisher';
+import type { NotificationMessage, NotificationType } from './server-events';
 
 /** The one place that turns domain events into messages for members: sockets and the inbox. */
 @Injectable()
@@ -44,6 +43,9 @@ export class Notifier {
         reason: entry.reason,
         source: entry.source,
         ...(tip ? { tip } : {}),
+        type: 'points.awarded',
+        params: { amount: entry.amount, reason: entry.reason, activityType: entry.source.type },
+        link: '/',
       });
     }
     this.gateway.toUser(userId, 'wallet.updated', wallet);
@@ -52,21 +54,30 @@ export class Notifier {
   @OnDomainEvent('badge.earned')
   async onBadgeEarned({ userId, key, name, description }: BadgeEarnedEvent): Promise<void> {
     this.gateway.toUser(userId, 'badge.earned', { key, name, description });
-    await this.notify(userId, { type: 'badge.earned', title: `New badge: ${name}`, body: description });
+    await this.notify(userId, {
+      type: 'badge.earned',
+      params: { key, name, description },
+      link: '/badges',
+      title: `New badge: ${name}`,
+      body: description,
+    });
   }
 
   @OnDomainEvent('tier.changed')
   async onTierChanged({ userId, from, to, direction }: TierChangedEvent): Promise<void> {
     this.gateway.toUser(userId, 'tier.changed', { from, to });
     const tier = this.content.tier(to);
-    const body =
-      direction === 'up'
-        ? `You are now ${tier.name}. ${tier.benefits.length ? `New benefits: ${tier.benefits.join('; ')}.` : ''}`.trim()
-        : `Your tier is now ${tier.name}: your qualifying points of the last ${this.content.qualificationWindowMonths()} months are below your former tier.`;
+    const months = this.content.qualificationWindowMonths();
+    const benefits = tier.benefits.join('; ');
     await this.notify(userId, {
       type: 'tier.changed',
+      params: { variant: direction, from, to, tier: tier.name, benefits, months },
+      link: '/',
       title: direction === 'up' ? `Welcome to ${tier.name}!` : `Tier review: ${tier.name}`,
-      body,
+      body:
+        direction === 'up'
+          ? `You are now ${tier.name}. ${benefits ? `New benefits: ${benefits}.` : ''}`.trim()
+          : `Your tier is now ${tier.name}: your qualifying points of the last ${months} months are below your former tier.`,
     });
   }
 
@@ -75,27 +86,30 @@ export class Notifier {
     this.gateway.toUser(userId, 'challenge.completed', { challengeId, title, points });
     await this.notify(userId, {
       type: 'challenge.completed',
+      params: { ...(points > 0 ? {} : { variant: 'noPoints' as const }), challengeId, title, points },
+      link: `/challenges/${challengeId}`,
       title: `Challenge completed: ${title}`,
       body: points > 0 ? `${points} points are on their way to your balance.` : 'Well done!',
     });
   }
 
   @OnDomainEvent('submission.rejected')
-  async onSubmissionRejected({ userId, title, comment }: SubmissionRejectedEvent): Promise<void> {
+  async onSubmissionRejected({ userId, challengeId, title, comment }: SubmissionRejectedEvent): Promise<void> {
     await this.notify(userId, {
       type: 'submission.rejected',
+      params: { ...(comment ? {} : { variant: 'noComment' as const }), challengeId, title, comment: comment ?? '' },
+      link: `/challenges/${challengeId}`,
       title: `Not approved yet: ${title}`,
       body: comment ? `Your manager wrote: “${comment}” You can submit again.` : 'You can submit again.',
     });
   }
 
-  /** Stores an inbox notification (with a tip) and pushes it to open sockets. */
-  private async notify(userId: string, message: Omit<NewNotification, 'userId' | 'tip'>): Promise<void> {
-    const notification = await this.notifications.create({
-      ...message,
-      userId: new Types.ObjectId(userId),
-      tip: this.content.tip(this.tips++) ?? null,
-    });
+  /**
+   * Stores an inbox notification (with a tip) and pushes it to the member's open sockets. Every
+   * kind goes through here; `NotificationKinds` (server-events.ts) types its params.
+   */
+  private async notify<T extends NotificationType>(userId: string, message: NotificationMessage<T>): Promise<void> {
+    const notification = await this.notifications.create(userId, message, this.content.tip(this.tips++) ?? null);
     this.gateway.toUser(userId, 'notification', notification);
   }
 }

@@ -2,12 +2,63 @@
  * The socket.io contract, server → client and client → server. The client imports this file
  * (types only), so a renamed event or field breaks its build, not a user's session.
  */
+
+/** A notification's params: flat, so that any client can fill a message template with them. */
+export type NotificationParams = Record<string, string | number>;
+
+/**
+ * Every kind of member notification, and the params its wording needs. The client renders a
+ * notification from its localization catalog: `notification.<type>.title` and `.body` (tried first
+ * as `notification.<type>.<variant>.…` when the params carry a `variant`), filled with the params.
+ * The English `title` and `body` sent along are the fallback for API clients and for catalogs that
+ * lack the type. Param values that are program content (badge, tier and challenge names, a
+ * manager's comment) are passed as they are.
+ *
+ * A new kind (events, campaigns, rewards, learn …) is three small additions:
+ *  1. an entry here, e.g. `'event.promoted': { eventId: string; title: string }`;
+ *  2. a handler in `realtime/notifier.ts` that calls
+ *     `this.notify(userId, { type: 'event.promoted', params, link: '/events/' + id, title, body })`;
+ *  3. the wording, `notification.event.promoted.title` and `.body`, in the domain's client catalog
+ *     file (the client's build fails while a kind listed here has no title there).
+ */
+export interface NotificationKinds {
+  /** Pushed with every award (`points.awarded`, the toast); not stored in the inbox. */
+  'points.awarded': { amount: number; reason: string; activityType: string };
+  'badge.earned': { key: string; name: string; description: string };
+  /** `tier` is the new tier's name; `benefits` its benefits joined by "; "; `months` the qualification window. */
+  'tier.changed': { variant: 'up' | 'down'; from: string; to: string; tier: string; benefits: string; months: number };
+  'challenge.completed': { variant?: 'noPoints'; challengeId: string; title: string; points: number };
+  'submission.rejected': { variant?: 'noComment'; challengeId: string; title: string; comment: string };
+}
+
+export type NotificationType = keyof NotificationKinds;
+
+/** Fails to compile when a kind's params are not flat. */
+type FlatKinds<T extends Record<NotificationType, NotificationParams>> = T;
+export type CheckedNotificationKinds = FlatKinds<NotificationKinds>;
+
+/** What a notification says, in any language: the kind, its params, and the client path it is about. */
+export interface NotificationMessage<T extends NotificationType = NotificationType> {
+  type: T;
+  params: NotificationKinds[T];
+  /** A client path (`/challenges/<id>`, `/badges`, `/`) that clicking the notification opens. */
+  link?: string;
+  /** English fallback. */
+  title: string;
+  /** English fallback. */
+  body: string;
+}
+
 export interface PointsAwardedPayload {
   amount: number;
   balance: number;
   reason: string;
   source: { type: string; id: string | null };
   tip?: string;
+  /** The toast's wording, as for an inbox notification. */
+  type: 'points.awarded';
+  params: NotificationKinds['points.awarded'];
+  link: string;
 }
 
 export interface WalletUpdatedPayload {
@@ -36,9 +87,13 @@ export interface ChallengeCompletedPayload {
 /** A notification as it appears in the inbox (GET /api/me/notifications). */
 export interface NotificationPayload {
   id: string;
+  /** A `NotificationType`, or a kind this client does not know yet (render `title`/`body` then). */
   type: string;
   title: string;
   body: string;
+  /** Empty for notifications stored before params existed. */
+  params: NotificationParams;
+  link?: string;
   tip: string | null;
   createdAt: string;
   readAt: string | null;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { hasMessage, locale, t } from './i18n';
+import { formatLocale, hasMessage, t } from './i18n';
 
 /** The viewer's zone: the one saved in their profile, else the device's. */
 export function viewerZone(saved: string | null | undefined): string {
@@ -8,23 +8,11 @@ export function viewerZone(saved: string | null | undefined): string {
 
 /** An instant from the API, shown in the viewer's zone and language. */
 export function formatDateTime(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).setLocale(locale()).toLocaleString(DateTime.DATETIME_MED);
-}
-
-/** A calendar day in `zone` ("Nov 16"). */
-export function formatDay(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone }).setLocale(locale()).toLocaleString({ month: 'short', day: 'numeric' });
-}
-
-/** A day and time in `zone` without the year ("Nov 15, 11:00 PM"). */
-export function formatDayTime(iso: string, zone: string): string {
-  return DateTime.fromISO(iso, { zone })
-    .setLocale(locale())
-    .toLocaleString({ month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  return DateTime.fromISO(iso, { zone }).setLocale(formatLocale()).toLocaleString(DateTime.DATETIME_MED);
 }
 
 export function formatPoints(points: number): string {
-  return points.toLocaleString(locale());
+  return points.toLocaleString(formatLocale());
 }
 
 const LOCAL_INPUT = "yyyy-MM-dd'T'HH:mm";

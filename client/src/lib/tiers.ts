@@ -1,6 +1,4 @@
-import { api, type Schemas } from '$lib/api/client';
-
-type Tier = Schemas['TierDto'];
+import { listTiers, type Tier } from '$lib/api/engine';
 
 /** Where qualifying points put a member: tier, next tier and the share of the way there. */
 export function tierStanding(tiers: Tier[], qualifying: number) {
@@ -16,10 +14,13 @@ let catalog: Promise<Tier[]> | null = null;
 
 /** The program's tiers, ascending; fetched once per page load (they change only with a deploy). */
 export function loadTiers(): Promise<Tier[]> {
-  catalog ??= api.GET('/api/tiers').then(({ data }) => {
-    if (!data) catalog = null; // try again next time
-    return data?.items ?? [];
-  });
+  catalog ??= listTiers().then(
+    ({ items }) => items,
+    () => {
+      catalog = null; // try again next time
+      return [];
+    },
+  );
   return catalog;
 }
 

@@ -4,10 +4,9 @@ import type {
   LeaderboardUpdatedPayload,
   ServerToClientEvents,
   SubscriptionAck,
-  TierChangedPayload,
 } from '$events';
+import { notificationText } from '$lib/components/notifications/notification-text';
 import { t } from '$lib/i18n';
-import { loadTiers, tierName } from '$lib/tiers';
 import { io, type Socket } from 'socket.io-client';
 import { notifications } from './notifications.svelte';
 import { session } from './session.svelte';
@@ -37,27 +36,20 @@ class Live {
     socket.on('connect_error', (error) => {
       if (error.message === 'unauthorized') void session.signOut();
     });
-    socket.on('points.awarded', (payload) => {
-      toasts.push(t('toast.pointsAwarded', { amount: payload.amount, reason: payload.reason }), 'success');
-      session.applyWallet({ balance: payload.balance });
+    socket.on('points.awarded', (award) => {
+      const { title } = notificationText({ ...award, title: `+${award.amount}: ${award.reason}`, body: '' });
+      toasts.push(title, 'success', { href: award.link });
+      session.applyWallet({ balance: award.balance });
     });
     socket.on('wallet.updated', (wallet) => {
       session.applyWallet(wallet);
       this.revision++;
     });
-    socket.on('badge.earned', (badge) => {
-      toasts.push(t('toast.badgeEarned', { name: badge.name }), 'success');
-      this.progressChanged();
-    });
-    socket.on('tier.changed', (change) => {
-      void this.announceTier(change);
-      this.progressChanged();
-    });
-    socket.on('challenge.completed', (challenge) => {
-      toasts.push(t('toast.challengeCompleted', { title: challenge.title, points: challenge.points }), 'success');
-      this.progressChanged();
-    });
-    socket.on('notification', () => notifications.received());
+    // Badges, tiers and challenges are announced by their `notification` (a toast that opens its link).
+    socket.on('badge.earned', () => this.progressChanged());
+    socket.on('tier.changed', () => this.progressChanged());
+    socket.on('challenge.completed', () => this.progressChanged());
+    socket.on('notification', (notification) => notifications.received(notification));
     socket.on('leaderboard.updated', (payload) => this.boardListeners.forEach((listener) => listener(payload)));
     this.socket = socket;
   }
@@ -103,13 +95,6 @@ class Live {
   private progressChanged(): void {
     this.progressRevision++;
     void session.refresh(); // the tier and points shown come from /api/me
-  }
-
-  private async announceTier({ from, to }: TierChangedPayload): Promise<void> {
-    const tiers = await loadTiers();
-    const rank = (key: string) => tiers.findIndex((tier) => tier.key === key);
-    const up = rank(to) >= rank(from);
-    toasts.push(t(up ? 'toast.tierUp' : 'toast.tierDown', { tier: tierName(tiers, to) }), up ? 'success' : 'info');
   }
 }
 

@@ -1,10 +1,9 @@
 import { goto } from '$app/navigation';
-import { api, errorMessage, handleUnauthorized, type Schemas } from '$lib/api/client';
+import type { SessionResult } from '$lib/api/auth';
+import { errorMessage, handleUnauthorized } from '$lib/api/client';
+import { getMe, type Me, type Wallet } from '$lib/api/me';
 import { tokenStore } from '$lib/api/token';
 import { setLocale, t } from '$lib/i18n';
-
-type Me = Schemas['MeDto'];
-type Wallet = Me['points'];
 
 /** Who is signed in, with their points; shared by every page. */
 class Session {
@@ -19,9 +18,14 @@ class Session {
    * Finishes a sign-in or registration: on success starts the session and opens the dashboard;
    * otherwise returns the sentence to show.
    */
-  async enter(result: { data?: { accessToken: string }; error?: unknown }): Promise<string | null> {
-    if (!result.data) return errorMessage(result.error, t('error.generic'));
-    await this.start(result.data.accessToken);
+  async enter(call: Promise<SessionResult>): Promise<string | null> {
+    let accessToken: string;
+    try {
+      ({ accessToken } = await call);
+    } catch (error) {
+      return errorMessage(error, t('error.generic'));
+    }
+    await this.start(accessToken);
     await goto('/');
     return null;
   }
@@ -33,10 +37,10 @@ class Session {
   }
 
   async refresh(): Promise<void> {
-    const { data } = await api.GET('/api/me');
-    if (data) {
-      this.me = data;
-      setLocale([data.locale, ...navigator.languages]);
+    const me = await getMe().catch(() => null); // a 401 signs out; anything else keeps what is shown
+    if (me) {
+      this.me = me;
+      setLocale([me.locale, ...navigator.languages]);
     }
   }
 

@@ -1,7 +1,15 @@
+export interface ToastLine {
+  text: string;
+  /** A client path the line opens (a notification's link). */
+  href?: string;
+  /** Called when the line's link is followed (e.g. to mark its notification read). */
+  onopen?: () => void;
+}
+
 export interface Toast {
   id: number;
   /** One line per message; messages arriving together share one toast. */
-  lines: string[];
+  lines: ToastLine[];
   kind: 'success' | 'info' | 'error';
   at: number;
 }
@@ -16,16 +24,17 @@ class Toasts {
   private nextId = 1;
   private timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  push(text: string, kind: Toast['kind'] = 'info'): void {
+  push(text: string, kind: Toast['kind'] = 'info', link: Omit<ToastLine, 'text'> = {}): void {
+    const line = { text, ...link };
     const last = this.items.at(-1);
     const now = Date.now();
     if (last && last.kind === kind && now - last.at < GROUP_MS) {
-      last.lines = [...last.lines, text];
+      last.lines = [...last.lines, line];
       last.at = now;
       this.schedule(last.id);
       return;
     }
-    const toast = { id: this.nextId++, lines: [text], kind, at: now };
+    const toast = { id: this.nextId++, lines: [line], kind, at: now };
     this.items = [...this.items.slice(-3), toast];
     this.schedule(toast.id);
   }

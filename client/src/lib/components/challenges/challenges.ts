@@ -1,6 +1,6 @@
-import type { Schemas } from '$lib/api/client';
+import type { Challenge } from '$lib/api/challenges';
 
-export type Challenge = Schemas['ChallengeDto'];
+export type { Challenge };
 
 /** Whether a challenge's window contains `now`. */
 export function isRunning(challenge: Challenge, now = Date.now()): boolean {

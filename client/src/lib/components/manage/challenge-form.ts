@@ -1,9 +1,10 @@
-import { api, type Schemas } from '$lib/api/client';
+import type { Challenge, ChallengeBody } from '$lib/api/challenges';
+import { listBadges, listRules, listTiers, type Badge, type Rule, type Tier } from '$lib/api/engine';
+import { listOrganizations, type Organization } from '$lib/api/organizations';
 import { fromLocalInput, toLocalInput } from '$lib/format';
 import { DateTime } from 'luxon';
 
-type Challenge = Schemas['ChallengeDto'];
-export type ChallengeBody = Schemas['CreateChallengeDto'];
+export type { ChallengeBody };
 export type Kind = Challenge['kind'];
 export const KINDS: Kind[] = ['auto', 'evidence', 'team'];
 
@@ -23,26 +24,24 @@ export interface Draft {
 }
 
 export interface FormOptions {
-  badges: Schemas['BadgeDto'][];
-  rules: Schemas['RuleDto'][];
-  tiers: Schemas['TierDto'][];
-  organizations: Schemas['OrganizationDto'][];
+  badges: Badge[];
+  rules: Rule[];
+  tiers: Tier[];
+  organizations: Organization[];
 }
+
+/** The items of a list, or none when it cannot be read (the form then offers fewer choices). */
+const itemsOf = <T>(call: Promise<{ items: T[] }>) => call.then(({ items }) => items).catch((): T[] => []);
 
 /** Everything the selects and checkboxes offer, fetched together. */
 export async function loadFormOptions(): Promise<FormOptions> {
   const [badges, rules, tiers, organizations] = await Promise.all([
-    api.GET('/api/badges'),
-    api.GET('/api/rules'),
-    api.GET('/api/tiers'),
-    api.GET('/api/organizations', { params: { query: { limit: 100 } } }),
+    itemsOf(listBadges()),
+    itemsOf(listRules()),
+    itemsOf(listTiers()),
+    itemsOf(listOrganizations({ limit: 100 })),
   ]);
-  return {
-    badges: badges.data?.items ?? [],
-    rules: rules.data?.items ?? [],
-    tiers: tiers.data?.items ?? [],
-    organizations: organizations.data?.items ?? [],
-  };
+  return { badges, rules, tiers, organizations };
 }
 
 /** A draft from a saved challenge, or a fresh one starting at the next full hour for a week. */
