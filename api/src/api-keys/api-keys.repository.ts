@@ -26,7 +26,11 @@ export class ApiKeysRepository {
 
   /** Revokes a key once; false when it was revoked already (or does not exist). */
   async revoke(id: Types.ObjectId): Promise<boolean> {
-    const result = await this.atomic.updateOne(this.keys, { _id: id, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    const result = await this.atomic.updateOne(
+      this.keys,
+      { _id: id, revokedAt: null },
+      { $set: { revokedAt: new Date() } },
+    );
     return result.changed;
   }
 }

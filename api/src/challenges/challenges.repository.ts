@@ -112,7 +112,8 @@ export class ChallengesRepository {
       .lean<Submission[]>()
       .exec();
     const latest = new Map<string, Submission>();
-    for (const row of rows) if (!latest.has(row.challengeId.toHexString())) latest.set(row.challengeId.toHexString(), row);
+    for (const row of rows)
+      if (!latest.has(row.challengeId.toHexString())) latest.set(row.challengeId.toHexString(), row);
     return latest;
   }
 

@@ -257,7 +257,9 @@ export class ChallengesService {
   /** Titles and names for a page of submissions: two queries, whatever the page size. */
   private async toSubmissionDtos(rows: Submission[]): Promise<SubmissionDto[]> {
     const [challenges, people] = await Promise.all([
-      this.repository.findMany([...new Set(rows.map((row) => row.challengeId.toHexString()))].map((id) => new Types.ObjectId(id))),
+      this.repository.findMany(
+        [...new Set(rows.map((row) => row.challengeId.toHexString()))].map((id) => new Types.ObjectId(id)),
+      ),
       this.users.findMany(rows.map((row) => row.userId)),
     ]);
     const titles = new Map(challenges.map((c) => [c._id.toHexString(), c.title]));

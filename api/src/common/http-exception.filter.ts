@@ -12,7 +12,6 @@ export interface ErrorBody {
   message: string | string[];
 }
 
-
 /** Errors thrown by Fastify itself (bad JSON, body too large, wrong content type) carry a 4xx statusCode. */
 function clientErrorStatus(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;

@@ -113,12 +113,19 @@ export class AtomicWrites implements OnApplicationBootstrap {
         value: T | null;
         lastErrorObject?: { updatedExisting?: boolean; upserted?: unknown };
       };
-      if (lastErrorObject?.updatedExisting || lastErrorObject?.upserted !== undefined) return { changed: true, doc: value };
+      if (lastErrorObject?.updatedExisting || lastErrorObject?.upserted !== undefined)
+        return { changed: true, doc: value };
     } catch (error) {
       // An upsert whose filter did not match an existing document tries to insert a second one.
       if (!isDuplicateKey(error)) throw error;
     }
-    return { changed: false, doc: await model.findOne({ _id: filter._id } as never).lean<T>().exec() };
+    return {
+      changed: false,
+      doc: await model
+        .findOne({ _id: filter._id } as never)
+        .lean<T>()
+        .exec(),
+    };
   }
 
   /**

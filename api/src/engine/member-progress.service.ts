@@ -32,8 +32,7 @@ export interface ActivityStats {
   distinct: Array<{ mark: string; stat: string }>;
 }
 
-const previousWeek = (week: string) =>
-  DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
+const previousWeek = (week: string) => DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
 
 /**
  * Consecutive active ISO weeks ending at the latest active one — derived from the set of active

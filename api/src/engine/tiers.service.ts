@@ -73,9 +73,7 @@ export class TiersService {
         if (!user.tierBelowSince) {
           await this.users.setTierBelowSince(user._id, user.tierKey, asOf);
           report.graceStarted++;
-        } else if (
-          DateTime.fromJSDate(asOf).diff(DateTime.fromJSDate(user.tierBelowSince), 'days').days >= graceDays
-        ) {
+        } else if (DateTime.fromJSDate(asOf).diff(DateTime.fromJSDate(user.tierBelowSince), 'days').days >= graceDays) {
           await this.move(user._id, user.tierKey, target.key, 'down');
           report.downgraded++;
         }

@@ -39,7 +39,8 @@ import {
       // Redis sorted sets with Redis (the default); MongoDB buckets for MongoDB-only deployments.
       provide: LEADERBOARD_STORE,
       inject: [HUB_REDIS, MongoBucketStore],
-      useFactory: (redis: Redis | null, buckets: MongoBucketStore) => (redis ? new RedisSortedSetStore(redis) : buckets),
+      useFactory: (redis: Redis | null, buckets: MongoBucketStore) =>
+        redis ? new RedisSortedSetStore(redis) : buckets,
     },
   ],
   exports: [LeaderboardsService, LeaderboardRebuildService],

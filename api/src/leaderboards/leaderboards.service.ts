@@ -69,7 +69,14 @@ export class LeaderboardsService {
 
   /** Moves the boards once per ledger entry (the entry's id guards the store's increments). */
   @OnDomainEffect('ledger.recorded')
-  async onLedgerRecorded({ userId, organizationId, occurredAt, entry, redo, defer }: LedgerRecordedEvent): Promise<void> {
+  async onLedgerRecorded({
+    userId,
+    organizationId,
+    occurredAt,
+    entry,
+    redo,
+    defer,
+  }: LedgerRecordedEvent): Promise<void> {
     if (!BOARD_KINDS.includes(entry.kind) || entry.amount === 0 || !organizationId) return;
     const member = await this.members.get(new Types.ObjectId(userId));
     const zone = await this.zoneOf(organizationId);

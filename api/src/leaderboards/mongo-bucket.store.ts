@@ -77,7 +77,10 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationBootstra
       for (const change of changes) {
         const id = bucketId(change);
         const current = this.pending.increments.get(id);
-        this.pending.increments.set(id, current ? { ...current, points: current.points + change.points } : { ...change });
+        this.pending.increments.set(
+          id,
+          current ? { ...current, points: current.points + change.points } : { ...change },
+        );
       }
       this.pending.tokens.push(token);
       this.pending.waiters.push({ resolve, reject });

@@ -75,12 +75,16 @@ export class LedgerMaintenanceService {
       if (drift) fixed.push({ userId: id, ...drift });
     };
     let wallets = 0;
-    for (let page = await this.repository.listWallets(PAGE); page.length; ) {
+    for (let page = await this.repository.listWallets(PAGE); page.length;) {
       for (const wallet of page) {
         const id = wallet._id.toHexString();
         const expected = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
         sums.delete(id);
-        const stored = { balance: wallet.balance ?? 0, lifetime: wallet.lifetime ?? 0, qualifying: wallet.qualifying ?? 0 };
+        const stored = {
+          balance: wallet.balance ?? 0,
+          lifetime: wallet.lifetime ?? 0,
+          qualifying: wallet.qualifying ?? 0,
+        };
         if (!same(stored, expected)) await settle(id);
         wallets++;
         onProgress(Math.min(++done, total), total);
@@ -132,7 +136,7 @@ export class LedgerMaintenanceService {
   async refreshQualifying(asOf = new Date()): Promise<Map<string, number>> {
     const start = this.ledger.qualificationStart(asOf);
     const qualifying = await this.repository.sumByUser({ ...CREDITS, occurredFrom: start, occurredBefore: asOf });
-    for (let page = await this.repository.listWallets(PAGE); page.length; ) {
+    for (let page = await this.repository.listWallets(PAGE); page.length;) {
       for (const wallet of page) {
         const value = qualifying.get(wallet._id.toHexString()) ?? 0;
         if (wallet.qualifying !== value) await this.repository.setQualifying(wallet._id, value);

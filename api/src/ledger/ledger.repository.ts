@@ -4,14 +4,7 @@ import { Model, trusted, Types } from 'mongoose';
 import { insertOnce } from '../common/database-errors';
 import { olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
-import {
-  alreadyApplied,
-  appliedValue,
-  ClosedGuards,
-  guardPath,
-  markApplied,
-  notYetApplied,
-} from '../database/guards';
+import { alreadyApplied, appliedValue, ClosedGuards, guardPath, markApplied, notYetApplied } from '../database/guards';
 import { LedgerEntry, type LedgerKind } from './schemas/ledger-entry.schema';
 import { MemberStats, MemberStatsUpdate, Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
@@ -34,8 +27,7 @@ export interface WalletChange {
 }
 
 export type WalletApplyResult =
-  | { status: 'applied'; before: Wallet | null; after: WalletBalances }
-  | { status: 'already' | 'short' };
+  { status: 'applied'; before: Wallet | null; after: WalletBalances } | { status: 'already' | 'short' };
 
 const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
@@ -228,6 +220,11 @@ export class LedgerRepository {
 
   /** Records a held badge on the member's document (the copy the award path reads); the first time stays. */
   async noteBadge(userId: Types.ObjectId, key: string, earnedAt: Date): Promise<void> {
-    await this.atomic.updateOne(this.wallets, { _id: userId }, { $min: { [`badges.${key}`]: earnedAt } }, { upsert: true });
+    await this.atomic.updateOne(
+      this.wallets,
+      { _id: userId },
+      { $min: { [`badges.${key}`]: earnedAt } },
+      { upsert: true },
+    );
   }
 }

@@ -302,10 +302,16 @@ export class LedgerService {
    * been applied (an entry still in the journal is applied by its own posting). Retries when an
    * award moves the wallet meanwhile. Returns the drift it fixed, if any.
    */
-  async settleFromLedger(userId: Types.ObjectId): Promise<{ stored: WalletBalances; fromLedger: WalletBalances } | null> {
+  async settleFromLedger(
+    userId: Types.ObjectId,
+  ): Promise<{ stored: WalletBalances; fromLedger: WalletBalances } | null> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const wallet = await this.repository.readWallet(userId);
-      const stored = { balance: wallet?.balance ?? 0, lifetime: wallet?.lifetime ?? 0, qualifying: wallet?.qualifying ?? 0 };
+      const stored = {
+        balance: wallet?.balance ?? 0,
+        lifetime: wallet?.lifetime ?? 0,
+        qualifying: wallet?.qualifying ?? 0,
+      };
       const entries = await this.repository.listAllForUser(userId);
       const applied: LedgerEntry[] = [];
       for (const entry of entries) {

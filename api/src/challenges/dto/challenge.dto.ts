@@ -108,7 +108,11 @@ export class ChallengeDto {
   @ApiPropertyOptional({ type: TeamProgressDto }) teamProgress?: TeamProgressDto;
 }
 
-export function mapChallenge(challenge: Challenge, myProgress: MyProgressDto, teamProgress?: TeamProgressDto): ChallengeDto {
+export function mapChallenge(
+  challenge: Challenge,
+  myProgress: MyProgressDto,
+  teamProgress?: TeamProgressDto,
+): ChallengeDto {
   return {
     id: challenge._id.toHexString(),
     title: challenge.title,

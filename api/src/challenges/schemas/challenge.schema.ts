@@ -11,7 +11,6 @@ export class ChallengeGoal {
   @Prop({ required: true }) count: number;
 }
 
-
 @Schema({ collection: 'challenges', timestamps: true })
 export class Challenge {
   _id: Types.ObjectId;

@@ -29,7 +29,13 @@ export class LeaderboardBatch {
   @Prop({ type: String }) _id: string;
   @Prop({ required: true }) writer: string;
   @Prop({ required: true }) seq: number;
-  @Prop({ type: [Object], default: [] }) increments: Array<{ id: string; board: string; period: string; subjectId: string; points: number }>;
+  @Prop({ type: [Object], default: [] }) increments: Array<{
+    id: string;
+    board: string;
+    period: string;
+    subjectId: string;
+    points: number;
+  }>;
   /** The ledger entries whose increments it holds (a retry of one of them finds it here). */
   @Prop({ type: [String], default: [] }) tokens: string[];
   @Prop({ required: true }) createdAt: Date;

@@ -1,0 +1,3 @@
+import { stopRealServers } from './real-servers.global-setup';
+
+export default stopRealServers;

@@ -1,0 +1,130 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Types } from 'mongoose';
+import { DomainEventBus } from '../common/domain-event-bus';
+import type { LedgerAbandonedEvent, LedgerRecordedEvent, PostingPlan } from '../common/domain-events';
+import type { ContentService } from '../content/content.service';
+import { RealDatabase, realDatabase } from '../database/testing/real-database';
+import type { UsersService } from '../users/users.service';
+import { LedgerRepository } from './ledger.repository';
+import { LedgerService, NewLedgerEntry } from './ledger.service';
+import { DatabasePostingJournal, PostingJournal, RedisPostingJournal } from './posting-journal';
+import { LedgerEntry, LedgerEntrySchema } from './schemas/ledger-entry.schema';
+import { Wallet, WalletSchema } from './schemas/wallet.schema';
+
+/** What a database outage looks like to the driver (the hub answers 503 and leaves the work). */
+const outage = () => Object.assign(new Error('connection refused'), { name: 'MongoNetworkError' });
+
+describe.each([
+  ['Redis', (db: RealDatabase): PostingJournal => new RedisPostingJournal(db.redis)],
+  [
+    'the database',
+    (db: RealDatabase): PostingJournal =>
+      new DatabasePostingJournal(db.connection.collection('ledger_postings') as never),
+  ],
+])('an entry finishes, or is finished later (journal in %s)', (_, makeJournal) => {
+  let db: RealDatabase;
+  let repository: LedgerRepository;
+  let journal: PostingJournal;
+  let ledger: LedgerService;
+  const effects: LedgerRecordedEvent[] = [];
+  const abandoned: LedgerAbandonedEvent[] = [];
+  let failNextEffect = false;
+
+  beforeAll(async () => {
+    db = await realDatabase();
+    const entries = db.model<LedgerEntry>(LedgerEntry.name, LedgerEntrySchema);
+    const wallets = db.model<Wallet>(Wallet.name, WalletSchema);
+    repository = new LedgerRepository(entries, wallets, await db.atomicWrites());
+    journal = makeJournal(db);
+    const emitter = new EventEmitter2();
+    // An effect listener as the engine's are: it may fail (outage) and must be safe to replay.
+    emitter.on('ledger.recorded', (event: LedgerRecordedEvent) => {
+      effects.push(event);
+      if (!failNextEffect) return Promise.resolve();
+      failNextEffect = false;
+      return Promise.reject(outage());
+    });
+    emitter.on('ledger.abandoned', (event: LedgerAbandonedEvent) => Promise.resolve(void abandoned.push(event)));
+    const content = { qualificationWindowMonths: () => 12 } as unknown as ContentService;
+    ledger = new LedgerService(repository, journal, new DomainEventBus(emitter), content, {} as UsersService);
+  });
+  afterAll(() => db.close());
+  beforeEach(() => {
+    effects.length = 0;
+    abandoned.length = 0;
+  });
+
+  const earn = (userId: Types.ObjectId, amount: number, key: string): NewLedgerEntry => ({
+    userId,
+    organizationId: null,
+    amount,
+    kind: 'earn',
+    reason: 'spec',
+    source: { type: 'spec', id: null },
+    idempotencyKey: key,
+  });
+  /** What a process that died right after the commit leaves: the plan and the entry, nothing applied. */
+  async function crashAfterCommit(plan: PostingPlan): Promise<void> {
+    expect(await ledger.open(plan)).toBeNull();
+    await repository.insertEntry({
+      _id: new Types.ObjectId(plan.entryId),
+      userId: new Types.ObjectId(plan.userId),
+      organizationId: null,
+      amount: plan.amount,
+      kind: plan.kind,
+      reason: plan.reason,
+      source: plan.source,
+      idempotencyKey: plan.idempotencyKey,
+      occurredAt: new Date(plan.occurredAt),
+    });
+  }
+
+  it('a retry with the same key applies the wallet of an entry committed just before a crash, once', async () => {
+    const userId = new Types.ObjectId();
+    await crashAfterCommit(ledger.plan(earn(userId, 40, 'crash-1')));
+    expect(await repository.getWallet(userId)).toEqual({ balance: 0, lifetime: 0, qualifying: 0 });
+
+    const retry = await ledger.record(earn(userId, 40, 'crash-1'));
+    expect(retry.duplicate).toBe(true);
+    expect(retry.wallet.balance).toBe(40);
+    expect(effects.map((e) => e.redo)).toEqual([true]);
+    const again = await ledger.record(earn(userId, 40, 'crash-1'));
+    expect(again.duplicate).toBe(true);
+    expect((await repository.getWallet(userId)).balance).toBe(40);
+  });
+
+  it('an effect that failed (database gone) is replayed by the retry; the wallet moves once', async () => {
+    const userId = new Types.ObjectId();
+    failNextEffect = true;
+    await expect(ledger.record(earn(userId, 15, 'effect-1'))).rejects.toThrow('connection refused');
+    const retry = await ledger.record(earn(userId, 15, 'effect-1'));
+    expect(retry).toMatchObject({ duplicate: true, wallet: { balance: 15 } });
+    expect(effects.map((e) => e.redo)).toEqual([false, true]);
+    expect(effects[0].plan.entryId).toBe(effects[1].plan.entryId);
+  });
+
+  it('the sweep finishes committed plans and undoes those that never committed', async () => {
+    const userId = new Types.ObjectId();
+    await crashAfterCommit(ledger.plan(earn(userId, 25, 'sweep-committed')));
+    const lost = ledger.plan(earn(userId, 99, 'sweep-lost'), { reservations: ['cap|x|day|2026-11-30'] });
+    await ledger.open(lost); // the process died before its insert
+
+    expect(await ledger.finishPending()).toEqual({ finished: 0, abandoned: 0 }); // still in flight
+    const report = await ledger.finishPending(Date.now() + 61_000);
+    expect(report).toEqual({ finished: 1, abandoned: 1 });
+    expect((await repository.getWallet(userId)).balance).toBe(25);
+    expect(abandoned.map((e) => e.plan.idempotencyKey)).toEqual(['sweep-lost']);
+    expect(await journal.openedBefore(Date.now() + 120_000, 10)).toEqual([]);
+  });
+
+  it('a debit taken before a crash that kept its entry from being written is given back by the sweep', async () => {
+    const userId = new Types.ObjectId();
+    await ledger.record(earn(userId, 50, 'debit-base'));
+    const spend = ledger.plan({ ...earn(userId, -30, 'debit-lost'), kind: 'redeem' });
+    await ledger.open(spend);
+    await repository.applyToWallet(userId, spend.entryId, { delta: spend.delta, minBalance: 30 });
+    expect((await repository.getWallet(userId)).balance).toBe(20);
+    await ledger.finishPending(Date.now() + 61_000);
+    expect((await repository.getWallet(userId)).balance).toBe(50);
+  });
+});
