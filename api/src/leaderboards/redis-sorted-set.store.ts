@@ -2,7 +2,9 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { BucketIncrement, LeaderboardStore, Standing } from './leaderboard-store';
 
-const PREFIX = 'hub:lb:';
+/** Every board key starts with it. */
+export const REDIS_KEY_PREFIX = 'hub:lb:';
+const PREFIX = REDIS_KEY_PREFIX;
 
 /**
  * Board totals as Redis sorted sets, one per board and period: ZINCRBY on award, ZREVRANGE for
