@@ -95,15 +95,22 @@ const BUILDS = [
     name: 'client',
     command: 'npm run build -w client',
     output: 'client/build/index.html',
-    inputs: ['client/src', 'client/static', 'client/svelte.config.js', 'client/vite.config.ts', 'client/tsconfig.json'],
-    extra: ['client/package.json', 'api/openapi.json'],
+    inputs: [
+      'client/src',
+      'client/static',
+      'client/svelte.config.js',
+      'client/vite.config.ts',
+      'client/tsconfig.json',
+      'client/package.json',
+      'api/openapi.json', // the client's API types are generated from it
+    ],
   },
 ];
 const SHARED_INPUTS = ['tsconfig.json', 'package-lock.json'];
 
-function build({ name, command, output, inputs, extra = [] }) {
+function build({ name, command, output, inputs }) {
   const stamp = join(STAMPS, name);
-  const sources = Math.max(...[...inputs, ...extra, ...SHARED_INPUTS].map((path) => newest(join(ROOT, path))));
+  const sources = Math.max(...[...inputs, ...SHARED_INPUTS].map((path) => newest(join(ROOT, path))));
   if (existsSync(join(ROOT, output)) && existsSync(stamp) && sources <= mtime(stamp)) return 'up to date';
   const started = new Date();
   if (!run(command)) throw new Error(`${command} failed`);
@@ -122,7 +129,7 @@ async function database(purpose) {
   const { findDatabaseServer, ferretDbBinary } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
   const { FERRETDB_BUILD } = require(join(ROOT, 'api/dist/database/ferretdb-installer.js'));
   const found = findDatabaseServer(TOOLS);
-  if (found) return `present (${relative(ROOT, found) || found})`;
+  if (found) return `present (${found.startsWith(ROOT) ? relative(ROOT, found) : found})`;
   if (!onPath('go')) {
     const instead = purpose === 'start' ? ', or set MONGODB_URI to a MongoDB of yours' : '';
     throw new SetupError(
