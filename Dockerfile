@@ -1,4 +1,4 @@
-# Production image: the API serving the built client. The database is MongoDB (MONGODB_URI).
+# Production image: the API serving the built client. The database is MongoDB (MONGODB_URI), Redis REDIS_URL.
 FROM node:20-bookworm-slim AS build
 WORKDIR /hub
 COPY package.json package-lock.json ./
@@ -13,7 +13,9 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /hub
-ENV NODE_ENV=production PORT=3000
+# No redis-server in the image: MongoDB only (bucket leaderboards) unless REDIS_URL names a Redis, as
+# docker-compose.yml does for several instances.
+ENV NODE_ENV=production PORT=3000 REDIS_URL=none
 COPY --from=build /hub/node_modules node_modules
 COPY --from=build /hub/api/package.json api/
 COPY --from=build /hub/api/dist api/dist

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Leaderboards: GET /api/leaderboards latency on the Redis sorted-set store against bare Redis
-// commands on the same key, live push latency of `leaderboard.updated` to 500 sockets while awards
-// arrive, the hub's memory per socket, and (for the record) the same GET on the MongoDB bucket store.
+// Leaderboards: GET /api/leaderboards latency on the hub's default store (Redis sorted sets in the
+// redis-server the hub starts itself when REDIS_URL is unset) against bare Redis commands on the same
+// key, live push latency of `leaderboard.updated` to 500 sockets while awards arrive, the hub's memory
+// per socket, and (for the record) the same GET on the MongoDB bucket store (REDIS_URL=none).
 //
 // Usage, from the repository root once api/dist is built (no npm script, nothing to install):
-//   node bench/leaderboards.mjs            20,000 members, 240k ledger entries, 20 s per measurement (~7 min)
+//   node bench/leaderboards.mjs            20,000 members, 240k ledger entries, 20 s per measurement (~10 min)
 //   node bench/leaderboards.mjs --quick    2,000 members, 5 s per measurement, 100 sockets
+//   node bench/leaderboards.mjs --own-redis   the Redis part on a redis-server of the bench's own, without
+//                                          persistence, given as REDIS_URL (the measure before the default)
 //   BENCH_MEMBERS=5000 BENCH_ENTRIES_PER_MEMBER=6 BENCH_SECONDS=10 node bench/leaderboards.mjs
-// It starts its own FerretDB, redis-server and hub on 127.0.0.1 in a temp directory and removes them
+// It starts its own FerretDB and hub on 127.0.0.1 in a temp directory (the hub its embedded
+// redis-server in the hub's data directory there, or the bench one with --own-redis) and removes them
 // all when done. The report goes to stdout and to bench/results/leaderboards-<timestamp>.json.
 // Exit code: 0 when every part ran, 2 when a part was skipped or failed (see the report), 1 on a failure.
 import { spawn } from 'node:child_process';
@@ -31,6 +35,8 @@ const { DateTime } = require('luxon'); // the hub's own calendar library, for th
 const WebSocket = require('ws'); // for the hub's inspector (memory readings after a forced GC)
 
 const QUICK = process.argv.includes('--quick');
+// The Redis part: the hub's default (embedded redis-server, append-only file) or a redis-server of ours.
+const OWN_REDIS = process.argv.includes('--own-redis');
 const SECONDS = positiveInt('BENCH_SECONDS', QUICK ? 5 : 20);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 20); // autocannon connections and Redis loops
 const WARMUP_SECONDS = QUICK ? 1 : 2;
@@ -64,6 +70,7 @@ const SETTINGS = {
   sockets: SOCKETS,
   awardsPerSec: AWARDS_PER_SEC,
   mongoHistoryDays: MONGO_HISTORY_DAYS,
+  redis: OWN_REDIS ? 'own redis-server without persistence, as REDIS_URL (--own-redis)' : 'embedded (hub default)',
 };
 const RUN_ID = Date.now().toString(36);
 const PIDS = {}; // the database server's, once started
@@ -110,8 +117,12 @@ async function startRedis(dir) {
   throw new Error(`redis-server did not answer in 20 s:\n${child.output}`);
 }
 
-/** Environment of the hub and of its CLI; REDIS_URL only when the Redis store is wanted. */
-function hubEnv(mongoUri, redisUrl, dataDir) {
+/**
+ * Environment of the hub and of its CLI. `redis`: 'embedded' (REDIS_URL unset: the hub's own
+ * redis-server in `dataDir`, shared with the CLI through its pid file), 'none' (the MongoDB bucket
+ * store) or a redis:// URL.
+ */
+function hubEnv(mongoUri, redis, dataDir) {
   const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
   Object.assign(env, {
     JWT_SECRET: `bench-jwt-secret-${RUN_ID}-0123456789abcdef`,
@@ -119,7 +130,7 @@ function hubEnv(mongoUri, redisUrl, dataDir) {
     HUB_DEMO: 'false',
   });
   delete env.REDIS_URL;
-  if (redisUrl) env.REDIS_URL = redisUrl;
+  if (redis !== 'embedded') env.REDIS_URL = redis;
   return env;
 }
 
@@ -615,6 +626,7 @@ function report(r) {
   const lines = [
     `\nLeaderboards, ${r.organizations} organizations, ${r.members} members (${r.bigOrganizationMembers} in the board's organization),`,
     `${r.seed.ledgerEntries} ledger entries; ${r.seconds} s per measurement after ${r.warmupSeconds} s of warm-up, ${r.connections} connections / loops`,
+    `Redis: ${r.redis}`,
     `node ${node}, ${engine} ${server}, redis ${redis}, autocannon ${autocannon}, mongodb ${driver}, ioredis ${ioredis}, socket.io-client ${socketio}`,
     `seed ${r.seed.seconds} s; rebuild into Redis ${r.rebuilds.redis?.seconds ?? '-'} s (${r.rebuilds.redis?.summary ?? '-'})`,
     `board ${r.key} (${r.boardSize} members)\n`,
@@ -674,10 +686,18 @@ function report(r) {
 async function main() {
   const began = performance.now();
   const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-lb-'));
+  const hubDir = join(tmp, 'hub'); // HUB_DATA_DIR of the hubs and the CLI: the embedded Redis lives there
+  const embeddedRedisFile = join(hubDir, 'embedded-redis.json');
   let db, redis, hub, client;
-  // On any exit: the embedded database kills its own child; our children and the temp dir are ours.
+  // On any exit: the embedded database kills its own child; our children and the temp dir are ours,
+  // and so is an embedded redis-server that a killed hub or CLI left (it runs in its own process group).
   process.once('exit', () => {
     for (const child of CHILDREN) child.kill('SIGKILL');
+    try {
+      process.kill(JSON.parse(readFileSync(embeddedRedisFile, 'utf8')).pid, 'SIGKILL');
+    } catch {
+      // none left
+    }
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
@@ -689,14 +709,14 @@ async function main() {
     const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
     db = await startEmbeddedDatabase(dbOptions);
     PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
-    mkdirSync(join(tmp, 'redis'));
-    redis = await startRedis(join(tmp, 'redis'));
-    PIDS.redis = redis.child.pid;
+    if (OWN_REDIS) {
+      mkdirSync(join(tmp, 'redis'));
+      redis = await startRedis(join(tmp, 'redis'));
+      PIDS.redis = redis.child.pid;
+    }
     const mongoUri = `${db.uri}/hub_bench`;
     client = await new MongoClient(mongoUri, { serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 300_000 }).connect();
     const info = await client.db().admin().command({ buildInfo: 1 });
-    const redisClient = new Redis(redis.url);
-    const redisInfo = await redisClient.info('server');
 
     log(`seeding ${ORGS} organizations, ${MEMBERS} members, ${MEMBERS * ENTRIES_PER_MEMBER} ledger entries`);
     let t0 = performance.now();
@@ -705,8 +725,21 @@ async function main() {
     log(`seeded in ${result.seed.seconds} s`);
 
     // --- Redis store -----------------------------------------------------------------------------
-    const redisEnv = hubEnv(mongoUri, redis.url, join(tmp, 'hub'));
-    result.rebuilds.redis = await rebuild(redisEnv, 'Redis');
+    // Embedded: the CLI starts the hub's redis-server for the rebuild and stops it; the hub starts it
+    // again on the same append-only file, as `npm start` after a rebuild would.
+    const redisEnv = hubEnv(mongoUri, OWN_REDIS ? redis.url : 'embedded', hubDir);
+    result.rebuilds.redis = await rebuild(redisEnv, OWN_REDIS ? 'Redis' : 'the embedded Redis');
+    hub = await startHub(redisEnv);
+    log(`hub up at ${hub.base} (pid ${hub.child.pid}, Redis store)`);
+    let redisUrl = redis?.url;
+    if (!OWN_REDIS) {
+      const embedded = JSON.parse(readFileSync(embeddedRedisFile, 'utf8'));
+      redisUrl = `redis://127.0.0.1:${embedded.port}`;
+      PIDS.redis = embedded.pid;
+      log(`the hub's embedded redis-server: pid ${embedded.pid}, ${redisUrl}`);
+    }
+    const redisClient = new Redis(redisUrl);
+    const redisInfo = await redisClient.info('server');
     const org = seeded.orgs[0];
     const keys = await redisClient.keys(`hub:lb:individual:${org._id.toHexString()}|week:*`);
     const expected = `hub:lb:individual:${org._id.toHexString()}|week:${DateTime.now().setZone(org.timezone).startOf('week').toISODate()}`;
@@ -716,8 +749,6 @@ async function main() {
     result.boardSize = await redisClient.zcard(key);
     const boardMembers = await redisClient.zrange(key, 0, -1);
 
-    hub = await startHub(redisEnv);
-    log(`hub up at ${hub.base} (pid ${hub.child.pid}, Redis store)`);
     const admin = await login(hub.base, ADMIN.HUB_ADMIN_EMAIL, ADMIN.HUB_ADMIN_PASSWORD);
     const orgMembers = seeded.members.filter((m) => m.org === 0);
     const reader = await login(hub.base, orgMembers[orgMembers.length - 1].email); // low in the board: `me` is a real rank
@@ -731,8 +762,8 @@ async function main() {
 
     result.redisGet = await measureGet(hub.base, hub.child.pid, reader.accessToken, 'Redis store');
     log(`raw Redis pair: ${SECONDS} s at ${CONNECTIONS} loops on ${key}`);
-    await runRedisPair(redis.url, key, boardMembers, WARMUP_SECONDS);
-    result.redisRaw = await withCores({ redis: PIDS.redis }, () => runRedisPair(redis.url, key, boardMembers, SECONDS));
+    await runRedisPair(redisUrl, key, boardMembers, WARMUP_SECONDS);
+    result.redisRaw = await withCores({ redis: PIDS.redis }, () => runRedisPair(redisUrl, key, boardMembers, SECONDS));
     if (!result.redisGet.skipped) {
       const ratio = (a, b) => round(a / b, 1);
       result.ratios = {
@@ -745,7 +776,7 @@ async function main() {
 
     // --- sockets and pushes ----------------------------------------------------------------------
     try {
-      result.push = await measurePush(hub, admin.accessToken, redis.url, key, sessions);
+      result.push = await measurePush(hub, admin.accessToken, redisUrl, key, sessions);
       const statuses = Object.keys(result.push.awards.statuses).filter((s) => s < 200 || s >= 300);
       if (statuses.length) problems.push(`awards answered ${statuses.join(', ')}: ${result.push.awards.firstFailure}`);
     } catch (error) {
@@ -758,9 +789,9 @@ async function main() {
       problems.push(`hub (Redis) exited with ${hub.child.exitCode}: ${hub.child.output.slice(-500)}`);
     hub = null;
     redisClient.disconnect();
-
+    if (!OWN_REDIS) PIDS.redis = undefined; // stopped with the hub that started it
     // --- MongoDB bucket store --------------------------------------------------------------------
-    const mongoEnv = hubEnv(mongoUri, null, join(tmp, 'hub'));
+    const mongoEnv = hubEnv(mongoUri, 'none', hubDir);
     if (MONGO_HISTORY_DAYS < 365) {
       const cutoff = new Date(Date.now() - MONGO_HISTORY_DAYS * 86_400_000);
       log(`deleting ledger entries older than ${MONGO_HISTORY_DAYS} days for the MongoDB part`);

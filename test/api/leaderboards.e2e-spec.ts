@@ -199,7 +199,7 @@ describe.each([
         env: {
           ...process.env,
           MONGODB_URI: hubTarget().mongoUri,
-          ...(hubTarget().redisUrl ? { REDIS_URL: hubTarget().redisUrl } : {}),
+          REDIS_URL: hubTarget().redisUrl ?? 'none', // the store of the hub under test, never an embedded one
           LOG_LEVEL: 'error',
         },
         encoding: 'utf8',

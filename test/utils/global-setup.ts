@@ -53,9 +53,12 @@ async function adminSession(url: string): Promise<HubTarget['admin']> {
 
 /**
  * The hubs the API suites talk to, all built from `api/dist` and on one embedded FerretDB
- * (started by the hub's own launcher): `mongo`, the default (MongoDB-bucket leaderboards), and
- * `redisA`/`redisB`, two instances sharing Debian's redis-server (sorted-set leaderboards,
- * socket.io fan-out) and their own database.
+ * (started by the hub's own launcher): `mongo`, a MongoDB-only hub (REDIS_URL=none: bucket
+ * leaderboards, in-memory push gate, per-process rate limits), which most suites use, and
+ * `redisA`/`redisB`, two instances sharing one explicit redis-server (sorted-set leaderboards,
+ * socket.io fan-out, shared push gate and limits) and their own database. The hub's default, an
+ * embedded redis-server in HUB_DATA_DIR, is what the browser suite runs on (and
+ * embedded-redis.e2e-spec.ts checks its reuse and stop).
  */
 export default async function globalSetup(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,7 +79,7 @@ export default async function globalSetup(): Promise<void> {
   const mongoUri = `${database.uri}/hub_e2e`;
   const redisMongoUri = `${database.uri}/hub_e2e_redis`;
   const [main, redisA] = await Promise.all([
-    startHub({ ...common, MONGODB_URI: mongoUri }),
+    startHub({ ...common, MONGODB_URI: mongoUri, REDIS_URL: 'none' }),
     startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
   ]);
   const redisB = await startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url });

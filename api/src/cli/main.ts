@@ -10,7 +10,7 @@ import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { loadConfig, REPO_ROOT } from '../config/hub-config';
 import { ferretDbBinary, findOnPath, startEmbeddedDatabase } from '../database/embedded-database';
 import { DemoDataService } from '../demo/demo-data.service';
-import { resolveDatabase } from '../main';
+import { resolveDatabase, resolveRedis } from '../main';
 import { buildOpenApiDocument, serializeOpenApi } from '../openapi';
 
 const OPENAPI_PATH = join(REPO_ROOT, 'api', 'openapi.json');
@@ -108,7 +108,8 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   'db:start': {
     help: 'db:start [dir]      run the embedded database in the foreground and print its URI',
     run: async (args) => {
-      const db = await startEmbeddedDatabase({ dataDir: args[0] ?? './data', toolsDir: TOOLS_DIR, log: console.log });
+      const dataDir = args[0] ?? loadConfig(process.env).HUB_DATA_DIR;
+      const db = await startEmbeddedDatabase({ dataDir, toolsDir: TOOLS_DIR, log: console.log });
       console.log(db.uri);
       await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
       await db.stop();
@@ -117,17 +118,26 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   },
 };
 
-/** Connects the hub (embedded database unless MONGODB_URI is set) for one command, then closes it. */
+/**
+ * Connects the hub for one command, then closes it: the same database and Redis a hub with this
+ * environment uses (embedded ones are reused through their pid files in HUB_DATA_DIR while a hub
+ * runs; those the command had to start itself are stopped again afterwards).
+ */
 async function withApp(work: (app: INestApplication) => Promise<number>): Promise<number> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', JOBS_INTERVAL_MINUTES: '0' });
   const { uri, embedded } = await resolveDatabase(config);
-  const app = await createApp(config, uri);
-  await app.init();
+  let redis: Awaited<ReturnType<typeof resolveRedis>> = null;
   try {
-    return await work(app);
+    redis = await resolveRedis(config);
+    const app = await createApp(config, uri);
+    await app.init();
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
   } finally {
-    await app.close();
-    await embedded?.stop();
+    await Promise.all([redis?.stop(), embedded?.stop()]);
   }
 }
 

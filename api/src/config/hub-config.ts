@@ -20,6 +20,9 @@ import { join, resolve } from 'node:path';
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 type EnvValue = string | number | boolean | undefined;
+export type RedisSource = 'url' | 'embedded' | 'none';
+/** REDIS_URL=none: a deployment on MongoDB only. */
+export const NO_REDIS = 'none';
 
 const toInt = ({ value }: { value: EnvValue }) => (value === undefined || value === '' ? undefined : Number(value));
 /** 1/true/yes and 0/false/no; anything else stays as written so validation names it. */
@@ -49,14 +52,26 @@ export class HubConfig {
   @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI?: string;
 
+  /** The repository's data/ by default, wherever the process runs (the CLI runs in api/ under npm -w). */
   @IsString()
   @MinLength(1)
-  HUB_DATA_DIR = './data';
+  HUB_DATA_DIR = join(REPO_ROOT, 'data');
 
-  /** When set: leaderboards in Redis sorted sets, and socket.io fan-out across instances. */
+  /**
+   * The Redis that holds the leaderboards (sorted sets), the socket.io fan-out, the push gate and
+   * the rate-limit counters. Unset: the hub's own redis-server (resolveRedis starts or reuses it and
+   * writes its URL here). `none`: no Redis (MongoDB-only deployments); undefined after loadConfig.
+   */
   @IsOptional()
-  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(/^(none|rediss?:\/\/.+)$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL, or none' })
   REDIS_URL?: string;
+
+  /**
+   * Where REDIS_URL comes from (set by loadConfig, never read from the environment): `url` when
+   * one was given, `embedded` when it was unset, `none` for REDIS_URL=none.
+   */
+  @IsIn(['url', 'embedded', 'none'])
+  redisSource: RedisSource = 'embedded';
 
   /** When unset the embedded launcher keeps a random secret in HUB_DATA_DIR (see resolveJwtSecret). */
   @IsOptional()
@@ -123,7 +138,8 @@ export class HubConfig {
 
 export class ConfigError extends Error {}
 
-const KNOWN_KEYS = Object.keys(new HubConfig());
+/** The environment variables: every upper-case setting (lower-case ones are derived). */
+const KNOWN_KEYS = Object.keys(new HubConfig()).filter((key) => /^[A-Z][A-Z0-9_]*$/.test(key));
 
 /** Reads the hub's settings from `env`; throws ConfigError with a one-line reason on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> = {}): HubConfig {
@@ -147,5 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> 
   if (Boolean(config.HUB_ADMIN_EMAIL) !== Boolean(config.HUB_ADMIN_PASSWORD)) {
     throw new ConfigError('Invalid configuration: HUB_ADMIN_EMAIL and HUB_ADMIN_PASSWORD must be set together');
   }
+  config.redisSource = config.REDIS_URL === NO_REDIS ? 'none' : config.REDIS_URL ? 'url' : 'embedded';
+  if (config.REDIS_URL === NO_REDIS) config.REDIS_URL = undefined;
   return config;
 }

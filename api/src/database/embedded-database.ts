@@ -1,9 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { AddressInfo, connect, createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FERRETDB_BUILD, installedFerretDbBuild, installFerretDb } from './ferretdb-installer';
+import { findOnPath, freePort, isAlive, portAnswers, readPidFile, stopChild } from './local-server';
+
+export { findOnPath };
 
 export type EmbeddedEngine = 'mongod' | 'ferretdb';
 
@@ -26,15 +28,6 @@ interface PidFile {
   pid: number;
   port: number;
   engine: EmbeddedEngine;
-}
-
-/** Finds an executable on the PATH, like `which`. */
-export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** The command line for each engine; kept pure so a unit spec can check it. */
@@ -64,7 +57,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const pidPath = join(dataDir, 'embedded-db.json');
   await mkdir(dataDir, { recursive: true });
 
-  const running = readPidFile(pidPath);
+  const running = readPidFile<PidFile>(pidPath);
   if (running && isAlive(running.pid) && (await portAnswers(running.port))) {
     log(`Reusing the ${running.engine} already serving ${dataDir} (pid ${running.pid}).`);
     return { uri: `mongodb://127.0.0.1:${running.port}`, engine: running.engine, owned: false, stop: async () => {} };
@@ -100,52 +93,21 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   };
 }
 
-/** A FerretDB on the PATH, else ours in `<toolsDir>/bin` — built (or rebuilt, when its build stamp is old) on first use. */
-export async function ferretDbBinary(toolsDir: string, log: (line: string) => void): Promise<string> {
+/** The database server the launcher would run without installing anything: a `mongod` or a `ferretdb` on the PATH, or our current FerretDB build in `<toolsDir>/bin`. */
+export function findDatabaseServer(toolsDir: string): string | undefined {
+  return findOnPath('mongod') ?? findFerretDb(toolsDir);
+}
+
+function findFerretDb(toolsDir: string): string | undefined {
   const onPath = findOnPath('ferretdb');
   if (onPath) return onPath;
   const local = join(resolve(toolsDir), 'bin', 'ferretdb');
-  if (existsSync(local) && installedFerretDbBuild(local) === FERRETDB_BUILD) return local;
-  return installFerretDb(resolve(toolsDir), log);
+  return existsSync(local) && installedFerretDbBuild(local) === FERRETDB_BUILD ? local : undefined;
 }
 
-function readPidFile(path: string): PidFile | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PidFile;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolveAnswer) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolveAnswer(true);
-    });
-    socket.once('error', () => resolveAnswer(false));
-  });
+/** A FerretDB on the PATH, else ours in `<toolsDir>/bin` — built (or rebuilt, when its build stamp is old) on first use. */
+export async function ferretDbBinary(toolsDir: string, log: (line: string) => void): Promise<string> {
+  return findFerretDb(toolsDir) ?? installFerretDb(resolve(toolsDir), log);
 }
 
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
@@ -158,16 +120,4 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   }
   child.kill('SIGKILL');
   throw new Error(`The embedded database did not listen on port ${port} within 30 s: ${output().trim()}`);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }

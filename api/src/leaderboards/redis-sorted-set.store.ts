@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { BucketIncrement, LeaderboardStore, Standing } from './leaderboard-store';
 
-const PREFIX = 'hub:lb:';
+/** Every board key starts with it. */
+export const REDIS_KEY_PREFIX = 'hub:lb:';
+const PREFIX = REDIS_KEY_PREFIX;
 const APPLIED_PREFIX = 'hub:lb-applied:';
 /** How long an entry's "applied" mark is kept: longer than any posting stays unfinished. */
 const APPLIED_TTL_SECONDS = 3 * 24 * 3600;

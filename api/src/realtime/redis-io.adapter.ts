@@ -12,6 +12,7 @@ type ServerOptions = Parameters<IoAdapter['createIOServer']>[1];
 export class RedisIoAdapter extends IoAdapter {
   private readonly logger = new Logger(RedisIoAdapter.name);
   private redisAdapter?: ReturnType<typeof createAdapter>;
+  private clients: Redis[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -27,9 +28,16 @@ export class RedisIoAdapter extends IoAdapter {
     for (const client of [publisher, subscriber]) {
       client.on('error', (error: Error) => this.logger.error(`Redis: ${error.message}`));
     }
+    this.clients = [publisher, subscriber];
     await Promise.all([publisher.connect(), subscriber.connect()]);
     // One adapter for every server Nest creates on this HTTP server.
     this.redisAdapter = createAdapter(publisher, subscriber);
+  }
+
+  /** On app.close(): without it the two connections stay open and keep reconnecting while the process exits. */
+  override async dispose(): Promise<void> {
+    await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
+    this.clients = [];
   }
 
   override createIOServer(port: number, options?: ServerOptions): ReturnType<IoAdapter['createIOServer']> {
