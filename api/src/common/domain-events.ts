@@ -16,6 +16,7 @@ export interface DomainEvents {
   'challenge.completed': ChallengeCompletedEvent;
   'submission.rejected': SubmissionRejectedEvent;
   'leaderboard.changed': LeaderboardChangedEvent;
+  'demo.ready': DemoReadyEvent;
 }
 
 /**
@@ -137,3 +138,17 @@ export interface LeaderboardChangedEvent {
 }
 
 export type DomainEventName = keyof DomainEvents;
+
+/**
+ * The demo program's organizations and people exist (HUB_DEMO, `npm start`): each domain seeds
+ * its own demo data from this, idempotently (found by a fixed key or name first), in a
+ * `@OnDomainEffect('demo.ready')` listener of its own module — no domain edits the demo loader.
+ */
+export interface DemoReadyEvent {
+  /** Organization name → id. */
+  organizations: Record<string, string>;
+  /** Team name → id. */
+  teams: Record<string, string>;
+  members: Array<{ id: string; email: string; displayName: string; organizationId: string; teamId: string | null }>;
+  staff: Array<{ id: string; email: string; roles: string[] }>;
+}

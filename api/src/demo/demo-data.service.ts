@@ -6,6 +6,8 @@ import { UsersRepository } from '../users/users.repository';
 import { DateTime } from 'luxon';
 import { ChallengesService } from '../challenges/challenges.service';
 import { toPrincipal } from '../users/users.service';
+import { DomainEventBus } from '../common/domain-event-bus';
+import type { DemoReadyEvent } from '../common/domain-events';
 import { DEMO_CHALLENGES, DEMO_MEMBERS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_STAFF } from './demo-data';
 
 /**
@@ -22,6 +24,7 @@ export class DemoDataService {
     private readonly users: UsersRepository,
     private readonly ledger: LedgerService,
     private readonly challenges: ChallengesService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async load(): Promise<void> {
@@ -40,6 +43,7 @@ export class DemoDataService {
     }
 
     let recorded = 0;
+    const members: DemoReadyEvent['members'] = [];
     for (const member of DEMO_MEMBERS) {
       const organization = organizationIds.get(member.organization)!;
       const user =
@@ -52,6 +56,13 @@ export class DemoDataService {
           organizationId: organization._id,
           teamId: member.team ? teamIds.get(member.team)!._id : null,
         }));
+      members.push({
+        id: user._id.toHexString(),
+        email: user.email,
+        displayName: user.displayName,
+        organizationId: organization._id.toHexString(),
+        teamId: user.teamId?.toHexString() ?? null,
+      });
       for (const [index, item] of member.history.entries()) {
         const result = await this.ledger.record({
           userId: user._id,
@@ -66,6 +77,18 @@ export class DemoDataService {
       }
     }
     const created = await this.loadChallenges();
+    const staff: DemoReadyEvent['staff'] = [];
+    for (const person of DEMO_STAFF) {
+      const user = (await this.users.findByEmail(person.email))!;
+      staff.push({ id: user._id.toHexString(), email: user.email, roles: user.roles });
+    }
+    // Every domain seeds its own demo data (courses' progress, events, campaigns, rewards…).
+    await this.events.publish('demo.ready', {
+      organizations: Object.fromEntries([...organizationIds].map(([name, org]) => [name, org._id.toHexString()])),
+      teams: Object.fromEntries([...teamIds].map(([name, team]) => [name, team._id.toHexString()])),
+      members,
+      staff,
+    });
     this.logger.log(`Demo data ready (${recorded} new ledger entries, ${created} new challenges)`);
   }
 
