@@ -347,4 +347,74 @@ describe('challenges', () => {
         .expect(400);
     });
   });
+
+  describe('audience in the query', () => {
+    it('lists my challenge even when 250 open challenges are aimed at other organizations', async () => {
+      const others = await Promise.all([1, 2, 3].map(() => createOrganization(program.admin)));
+      // Evidence challenges ending soon: the engine does not count activities towards them.
+      const elsewhere = { kind: 'evidence', ...window(-1, 1) };
+      for (let i = 0; i < 250; i += 25) {
+        await Promise.all(
+          Array.from({ length: 25 }, (_, j) =>
+            create({ ...elsewhere, audience: { organizationIds: [others[(i + j) % 3].id] } }).expect(201),
+          ),
+        );
+      }
+      const mine = (await create({ ...elsewhere, title: unique('Mine') }).expect(201)).body;
+      const member = await newMember();
+      const listed = await http().get('/api/challenges').set(bearer(member.token)).expect(200);
+      expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(mine.id);
+      expect(
+        listed.body.items.every((c: { audience: { organizationIds: string[] } }) =>
+          c.audience.organizationIds.every((id) => id === program.organization.id),
+        ),
+      ).toBe(true);
+    });
+
+    it('aims by role and tier too, and a member outside the audience gets 404 for it', async () => {
+      const goldOnly = (await create({ kind: 'evidence', audience: { tiers: ['gold'] } }).expect(201)).body;
+      const productOnly = (await create({ kind: 'evidence', audience: { roles: ['product'] } }).expect(201)).body;
+      const member = await newMember();
+      const listed = (await http().get('/api/challenges').set(bearer(member.token)).expect(200)).body.items;
+      expect(listed.map((c: { id: string }) => c.id)).not.toContain(goldOnly.id);
+      expect(listed.map((c: { id: string }) => c.id)).not.toContain(productOnly.id);
+      await http().get(`/api/challenges/${goldOnly.id}`).set(bearer(member.token)).expect(404);
+      await create({ kind: 'evidence', audience: { roles: ['superhero'] } }).expect(400);
+    });
+  });
+
+  describe('submissions a manager may see', () => {
+    it("shows a manager of one organization only its members' submissions; an admin sees all", async () => {
+      const other = await createOrganization(program.admin);
+      const otherManager = await createStaff(program.admin, other.inviteCode, ['manager']);
+      const challenge = (await create({ kind: 'evidence', audience: {} }).expect(201)).body;
+      const mine = await newMember();
+      const theirs = await newMember(other.inviteCode);
+      for (const member of [mine, theirs]) {
+        await http()
+          .post(`/api/challenges/${challenge.id}/submissions`)
+          .set(bearer(member.token))
+          .send({ text: 'Photo of the finished install' })
+          .expect(201);
+      }
+      const seenBy = async (staff: Session) =>
+        (
+          await http().get(`/api/challenges/${challenge.id}/submissions`).set(bearer(staff.token)).expect(200)
+        ).body.items.map((s: { userId: string }) => s.userId);
+      expect(await seenBy(manager)).toEqual([mine.id]);
+      expect(await seenBy(otherManager)).toEqual([theirs.id]);
+      expect((await seenBy(program.admin)).sort()).toEqual([mine.id, theirs.id].sort());
+      const queue = (await http().get('/api/submissions?status=pending').set(bearer(manager.token)).expect(200)).body
+        .items as Array<{ userId: string }>;
+      expect(queue.some((s) => s.userId === theirs.id)).toBe(false);
+      const theirSubmission = (
+        await http().get(`/api/challenges/${challenge.id}/submissions`).set(bearer(otherManager.token)).expect(200)
+      ).body.items[0];
+      await http()
+        .post(`/api/submissions/${theirSubmission.id}/approve`)
+        .set(bearer(manager.token))
+        .send({})
+        .expect(404);
+    });
+  });
 });

@@ -56,7 +56,8 @@ async function adminSession(url: string): Promise<HubTarget['admin']> {
  * (started by the hub's own launcher): `mongo`, a MongoDB-only hub (REDIS_URL=none: bucket
  * leaderboards, in-memory push gate, per-process rate limits), which most suites use, and
  * `redisA`/`redisB`, two instances sharing one explicit redis-server (sorted-set leaderboards,
- * socket.io fan-out, shared push gate and limits) and their own database. The hub's default, an
+ * socket.io fan-out, shared push gate and limits) and their own database; `mongoB` is a second
+ * instance of `mongo` on the same database. The hub's default, an
  * embedded redis-server in HUB_DATA_DIR, is what the browser suite runs on (and
  * embedded-redis.e2e-spec.ts checks its reuse and stop).
  */
@@ -82,7 +83,12 @@ export default async function globalSetup(): Promise<void> {
     startHub({ ...common, MONGODB_URI: mongoUri, REDIS_URL: 'none' }),
     startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
   ]);
-  const redisB = await startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url });
+  // A second instance of each: two processes on one database must stay exact (leases in Redis
+  // for the redis pair, lease documents in the database for the mongo pair).
+  const [redisB, mainB] = await Promise.all([
+    startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
+    startHub({ ...common, MONGODB_URI: mongoUri, REDIS_URL: 'none' }),
+  ]);
 
   // One admin session per database: logins are rate-limited per address and email (8 a minute
   // here, which a test checks), and there are more suites than that.
@@ -91,12 +97,13 @@ export default async function globalSetup(): Promise<void> {
     redisA: { url: redisA.url, mongoUri: redisMongoUri, redisUrl: redis.url, admin: await adminSession(redisA.url) },
   };
   hubs.redisB = { ...hubs.redisA, url: redisB.url };
+  hubs.mongoB = { ...hubs.mongo, url: mainB.url };
   process.env.HUB_E2E_HUBS = JSON.stringify(hubs);
   process.env.HUB_E2E_URL = main.url;
   process.env.HUB_E2E_MONGODB_URI = mongoUri;
   (globalThis as Record<string, unknown>).__hubE2E = {
     database,
-    processes: [main.process, redisA.process, redisB.process],
+    processes: [main.process, mainB.process, redisA.process, redisB.process],
     redis: redis.process,
   };
 }

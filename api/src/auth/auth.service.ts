@@ -7,6 +7,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isDuplicateKey } from '../common/database-errors';
 import * as argon2 from 'argon2';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -70,17 +71,18 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** Creates a staff account (or returns the existing one); used by the admin bootstrap and demo data. */
+  /** Creates a staff account unless one has this email; safe when several instances start at once. */
   async createStaff(email: string, password: string, displayName: string, roles: ('admin' | 'manager' | 'product')[]) {
     const existing = await this.users.findByEmail(email);
     if (existing) return existing;
-    return this.users.create({
-      email,
-      passwordHash: await argon2.hash(password),
-      displayName,
-      roles,
-      organizationId: null,
-      teamId: null,
-    });
+    const passwordHash = await argon2.hash(password);
+    try {
+      return await this.users.create({ email, passwordHash, displayName, roles, organizationId: null, teamId: null });
+    } catch (error) {
+      // Another instance starting at the same moment created it first (unique email).
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.users.findByEmail(email))!;
+    }
   }
 
   hashPassword(password: string): Promise<string> {

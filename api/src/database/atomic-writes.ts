@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import AsyncLock from 'async-lock';
 import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sift from 'sift';
@@ -13,6 +12,18 @@ export const LEASE_STORE = Symbol('LEASE_STORE');
 export const LEASE_TTL_MS = 30_000;
 /** How long a write waits for a document another process is writing before answering 503. */
 const WAIT_LIMIT_MS = 10_000;
+/** A held lease is handed to this process' next waiter at most this many times, within this long. */
+const HANDOFF_LIMIT = 32;
+const HANDOFF_MS = 100;
+
+/** One document's writers in this process: who holds the shared lease, and who waits for it. */
+interface LeaseTurn {
+  token: string | null;
+  waiting: Array<() => void>;
+  busy: boolean;
+  handoffs: number;
+  since: number;
+}
 
 export interface ConditionalUpdateOptions {
   /** Create the document when none has this `_id` (the filter's other conditions then do not apply). */
@@ -43,7 +54,7 @@ export interface ConditionalUpdateResult<T> {
  * document runs under a lease on `<collection>/<_id>` (in Redis when the hub has one, else a lease
  * document), and a conditional update is: read by `_id`, check the same filter here (sift), write
  * by `_id` — two index look-ups, atomic because of the lease. An in-process queue in front makes
- * one process ask for a contended lease once, not once per waiting request.
+ * one process ask for a contended lease once per burst, not once per waiting request.
  *
  * Only repositories call this, with their own model and the document's `_id`: services never see
  * a lock or a key, they call a repository method whose contract is "atomic".
@@ -51,7 +62,7 @@ export interface ConditionalUpdateResult<T> {
 @Injectable()
 export class AtomicWrites implements OnApplicationBootstrap {
   private readonly logger = new Logger(AtomicWrites.name);
-  private readonly local = new AsyncLock({ maxPending: 100_000, timeout: WAIT_LIMIT_MS * 2 });
+  private readonly turns = new Map<string, LeaseTurn>();
   /** Keys this async context holds, so a primitive called inside `run` for the same document does not wait on itself. */
   private readonly held = new AsyncLocalStorage<Set<string>>();
   private leased = true;
@@ -137,20 +148,46 @@ export class AtomicWrites implements OnApplicationBootstrap {
     const key = `${model.collection.collectionName}/${String(id)}`;
     const held = this.held.getStore();
     if (held?.has(key)) return write();
-    return this.local.acquire(key, () =>
-      this.held.run(new Set([...(held ?? []), key]), () => this.underLease(key, write)),
-    );
+    return this.held.run(new Set([...(held ?? []), key]), () => this.underLease(key, write));
   }
 
+  /**
+   * Writers of one document in this process queue here in arrival order. The first takes the
+   * shared lease; while others wait, it is handed on to them (up to HANDOFF_LIMIT writes or
+   * HANDOFF_MS) before it is given back, so a burst on one hot document (a wallet, an event's
+   * seats, a reward's stock) costs one lease round trip per batch instead of per write, and
+   * other processes still get their turn.
+   */
   private async underLease<T>(key: string, write: () => Promise<T>): Promise<T> {
-    const token = await this.acquire(key);
+    let turn = this.turns.get(key);
+    if (!turn) this.turns.set(key, (turn = { token: null, waiting: [], busy: false, handoffs: 0, since: 0 }));
+    if (turn.busy) await new Promise<void>((resolve) => turn.waiting.push(resolve));
+    turn.busy = true;
     try {
+      if (!turn.token) {
+        turn.token = await this.acquire(key);
+        turn.handoffs = 0;
+        turn.since = Date.now();
+      }
       return await write();
     } finally {
-      await this.leases.release(key, token).catch((error: Error) => {
-        // It lapses by itself; a release lost to an outage only delays the next writer.
-        this.logger.warn(`Could not release lease ${key}: ${error.message}`);
-      });
+      const handOn =
+        turn.token && turn.waiting.length > 0 && turn.handoffs < HANDOFF_LIMIT && Date.now() - turn.since < HANDOFF_MS;
+      if (handOn) turn.handoffs++;
+      else if (turn.token) {
+        const token = turn.token;
+        turn.token = null;
+        await this.leases.release(key, token).catch((error: Error) => {
+          // It lapses by itself; a release lost to an outage only delays the next writer.
+          this.logger.warn(`Could not release lease ${key}: ${error.message}`);
+        });
+      }
+      const next = turn.waiting.shift();
+      if (next) next();
+      else {
+        turn.busy = false;
+        if (!turn.token) this.turns.delete(key);
+      }
     }
   }
 

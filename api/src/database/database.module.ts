@@ -44,7 +44,9 @@ export class DatabaseModule {
           provide: LEASE_STORE,
           inject: [HUB_REDIS, getConnectionToken()],
           useFactory: (redis: Redis | null, connection: Connection) =>
-            redis ? new RedisLeaseStore(redis) : new DatabaseLeaseStore(connection.collection('leases') as never),
+            redis
+              ? new RedisLeaseStore(redis, `hub:${connection.name}:lease:`)
+              : new DatabaseLeaseStore(connection.collection('leases') as never),
         },
         RedisConnectionCloser,
         AtomicWrites,

@@ -33,7 +33,7 @@ import { Wallet, WalletSchema } from './schemas/wallet.schema';
       inject: [HUB_REDIS, getConnectionToken()],
       useFactory: (redis: Redis | null, connection: Connection) =>
         redis
-          ? new RedisPostingJournal(redis)
+          ? new RedisPostingJournal(redis, `hub:${connection.name}:postings`)
           : new DatabasePostingJournal(connection.collection('ledger_postings') as never),
     },
   ],

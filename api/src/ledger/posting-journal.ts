@@ -30,15 +30,24 @@ redis.call('EXPIRE', KEYS[3], 604800)
 if #others == 0 then return {} end
 return redis.call('HMGET', KEYS[1], unpack(others))`;
 
-/** In Redis: a hash of plans by entry id, a sorted set by time, and a set per idempotency key. */
+/**
+ * In Redis: a hash of plans by entry id, a sorted set by time, and a set per idempotency key, all
+ * under the database's name (one Redis may serve several databases; a sweep must only see its own).
+ */
 export class RedisPostingJournal implements PostingJournal {
-  private readonly plans = 'hub:postings';
-  private readonly byTime = 'hub:postings:opened';
+  private readonly plans: string;
+  private readonly byTime: string;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'hub:postings',
+  ) {
+    this.plans = prefix;
+    this.byTime = `${prefix}:opened`;
+  }
 
   private keySet(idempotencyKey: string): string {
-    return `hub:postings:key:${idempotencyKey}`;
+    return `${this.prefix}:key:${idempotencyKey}`;
   }
 
   async open(plan: PostingPlan): Promise<PostingPlan[]> {

@@ -1,0 +1,94 @@
+import request from 'supertest';
+import {
+  bearer,
+  closeDb,
+  createApiKey,
+  createOrganization,
+  hubTarget,
+  loginAdmin,
+  ObjectId,
+  registerMember,
+  unique,
+  useHub,
+  db,
+  type Organization,
+  type Session,
+} from '../utils/hub';
+
+/**
+ * Two hub processes on one embedded FerretDB: every "only while" write must hold across them.
+ * Without leases shared between the processes, 400 concurrent awards to one member left 314–343
+ * points in its wallet (14–22 % lost, silently) while the ledger had all 400.
+ */
+describe.each([
+  ['leases in Redis', 'redisA', 'redisB'],
+  ['lease documents in the database', 'mongo', 'mongoB'],
+] as const)('two instances sharing one database (%s)', (_, first, second) => {
+  useHub(first);
+  const hubs = () => [hubTarget(first).url, hubTarget(second).url];
+  const program = {} as { admin: Session; organization: Organization; apiKey: string };
+
+  beforeAll(async () => {
+    program.admin = await loginAdmin();
+    program.organization = await createOrganization(program.admin);
+    program.apiKey = await createApiKey(program.admin);
+  });
+  afterAll(closeDb);
+
+  async function ledgerAndWallet(userId: string) {
+    const database = await db();
+    const entries = await database
+      .collection('ledger')
+      .find({ userId: new ObjectId(userId) })
+      .toArray();
+    const wallet = await database.collection('wallets').findOne({ _id: new ObjectId(userId) });
+    return { entries: entries.length, sum: entries.reduce((total, e) => total + (e.amount as number), 0), wallet };
+  }
+
+  it('400 concurrent awards to one member, alternating between the instances, all count', async () => {
+    const member = await registerMember(program.organization.inviteCode, 'alternating');
+    const responses = await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        request(hubs()[i % 2])
+          .post('/api/activities')
+          .set('X-Api-Key', program.apiKey)
+          .send({ userId: member.id, type: 'purchase.recorded', value: 1, idempotencyKey: unique('two') }),
+      ),
+    );
+    expect(responses.map((r) => r.status).filter((status) => status !== 201)).toEqual([]);
+    const { entries, sum, wallet } = await ledgerAndWallet(member.id);
+    expect(entries).toBe(400);
+    expect(sum).toBe(400);
+    expect(wallet).toMatchObject({ balance: 400, lifetime: 400, qualifying: 400 });
+    const board = await request(hubs()[1])
+      .get('/api/leaderboards?scope=individual&period=all')
+      .set(bearer(member.token))
+      .expect(200);
+    expect(board.body.me).toEqual({ rank: 1, points: 400 });
+  });
+
+  it('concurrent debits through both instances never overdraw: 100 × 10 points on a balance of 400', async () => {
+    const member = await registerMember(program.organization.inviteCode, 'debits');
+    await request(hubs()[0])
+      .post('/api/points/adjustments')
+      .set(bearer(program.admin.token))
+      .send({ userId: member.id, amount: 400, reason: 'Budget', idempotencyKey: unique('grant') })
+      .expect(201);
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        request(hubs()[i % 2])
+          .post('/api/points/adjustments')
+          .set(bearer(program.admin.token))
+          .send({ userId: member.id, amount: -10, reason: 'Spend', idempotencyKey: unique('spend') }),
+      ),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(40);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(60);
+    expect(responses.find((r) => r.status === 409)!.body.message).toBe('Insufficient points');
+    const { entries, sum, wallet } = await ledgerAndWallet(member.id);
+    expect(entries).toBe(41);
+    expect(sum).toBe(0);
+    expect(wallet).toMatchObject({ balance: 0 });
+  });
+});
