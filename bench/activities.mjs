@@ -6,6 +6,8 @@
 //   node bench/activities.mjs            20 s per side, 50 connections (hub) / workers (raw)
 //   node bench/activities.mjs --quick    5 s per side
 //   BENCH_SECONDS=60 BENCH_CONNECTIONS=100 node bench/activities.mjs
+//   BENCH_INSTANCES=2 node bench/activities.mjs   two hub processes on the one database (and the
+//                                                  one embedded Redis), the connections split between them
 // It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
 // The report goes to stdout and to bench/results/activities-<timestamp>.json. Exit code: 0 when
 // both sides ran, 2 when the hub side was skipped (the endpoint refused a probe), 1 on a failure.
@@ -26,13 +28,20 @@ const { MongoClient, ObjectId } = require('mongodb');
 const QUICK = process.argv.includes('--quick');
 const SECONDS = positiveInt('BENCH_SECONDS', QUICK ? 5 : 20);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
+const INSTANCES = positiveInt('BENCH_INSTANCES', 1);
 const WARMUP_SECONDS = QUICK ? 1 : 3; // JIT, pools and SQLite pages warm up before anything is measured
 const MEMBERS = Math.max(200, CONNECTIONS); // every raw worker owns at least one member
 const TYPE = 'purchase.recorded';
 const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
 // Limits raised so that the run measures ingest, not the rate limiter.
 const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
-const SETTINGS = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, members: MEMBERS };
+const SETTINGS = {
+  seconds: SECONDS,
+  warmupSeconds: WARMUP_SECONDS,
+  connections: CONNECTIONS,
+  members: MEMBERS,
+  instances: INSTANCES,
+};
 const RUN_ID = Date.now().toString(36);
 const PIDS = {}; // the database server's, once started
 
@@ -105,7 +114,7 @@ async function setUpHub(base) {
 }
 
 /** autocannon on POST /api/activities with a fresh body (so a fresh idempotency key) per request. */
-function runHub(base, key, userIds, seconds, prefix) {
+function runHub(base, key, userIds, seconds, prefix, connections = CONNECTIONS) {
   const samples = [];
   const outcome = { duplicates: 0, firstRefusal: null };
   let award = false; // set by onResponse, read by the 'response' event autocannon emits right after it
@@ -119,16 +128,31 @@ function runHub(base, key, userIds, seconds, prefix) {
       if (status >= 300) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
     },
   };
-  const options = { url: `${base}/api/activities`, method: 'POST', connections: CONNECTIONS, duration: seconds };
+  const options = { url: `${base}/api/activities`, method: 'POST', connections, duration: seconds };
   const headers = { 'content-type': 'application/json', 'x-api-key': key };
   return new Promise((done, fail) => {
     const instance = autocannon({ ...options, headers, timeout: 10, requests: [request] }, (error, result) => {
       if (error) return fail(error);
       const { non2xx, errors, timeouts, statusCodeStats } = result;
-      done({ ...summarize(samples, result.duration), non2xx, errors, timeouts, statusCodeStats, ...outcome });
+      done({ ...summarize(samples, result.duration), samples, non2xx, errors, timeouts, statusCodeStats, ...outcome });
     });
     instance.on('response', (_client, _status, _bytes, ms) => award && samples.push(ms));
   });
+}
+
+/** The hub side on every instance at once, the connections split between them; one merged result. */
+async function runHubs(hubs, key, userIds, seconds, prefix) {
+  const share = Math.max(1, Math.round(CONNECTIONS / hubs.length));
+  const runs = await Promise.all(hubs.map((hub) => runHub(hub.base, key, userIds, seconds, prefix, share)));
+  const samples = runs.flatMap((run) => run.samples);
+  const sum = (field) => runs.reduce((total, run) => total + (run[field] ?? 0), 0);
+  const merged = { ...summarize(samples, Math.max(...runs.map((run) => run.seconds))) };
+  Object.assign(merged, { non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts') });
+  Object.assign(merged, {
+    duplicates: sum('duplicates'),
+    firstRefusal: runs.find((run) => run.firstRefusal)?.firstRefusal,
+  });
+  return merged;
 }
 
 /** The floor: the same three writes per award straight through the driver, CONNECTIONS workers. */
@@ -186,6 +210,7 @@ function report(r) {
   const { node, engine, server, autocannon, driver } = r.versions;
   const lines = [
     `\nActivity ingest, ${r.seconds} s per side after ${r.warmupSeconds} s of warm-up, ${r.connections} connections`,
+    `hub instances: ${r.instances} (one database, one Redis)`,
     `(hub) / workers (raw), ${r.members} members; node ${node}, ${engine} ${server}, autocannon ${autocannon}, mongodb ${driver}\n`,
     row('', [...Object.keys(COLUMNS), 'errors']),
     side('hub  POST /api/activities', r.hub),
@@ -214,17 +239,18 @@ function report(r) {
 }
 
 /** Warm-up and measured run of the hub, or the reason it was skipped when a probe is refused. */
-async function measureHub(hub, key, userIds) {
+async function measureHub(hubs, key, userIds) {
   const award = { ...nextAward(userIds, 'probe'), type: TYPE };
-  const { status, text } = await post(hub.base, '/api/activities', award, { 'x-api-key': key });
+  const { status, text } = await post(hubs[0].base, '/api/activities', award, { 'x-api-key': key });
   if (status < 200 || status > 299) return { skipped: `probe answered ${status} ${text.slice(0, 200)}` };
   log(`hub: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
   // autocannon abandons what is in flight when time is up, but the hub still finishes that work:
   // waiting about a p99 lets it drain, so that leftover work does not spill into the next run.
   const drain = (run) => sleep(Math.min(10_000, run.p99 || 0)).then(() => run);
-  await drain(await runHub(hub.base, key, userIds, WARMUP_SECONDS, 'warm'));
-  const pids = { hub: hub.child.pid, ferretdb: PIDS.ferretdb };
-  return { result: await drain(await withCores(pids, () => runHub(hub.base, key, userIds, SECONDS, 'hub'))) };
+  await drain(await runHubs(hubs, key, userIds, WARMUP_SECONDS, 'warm'));
+  const pids = Object.fromEntries(hubs.map((hub, i) => [i ? `hub${i + 1}` : 'hub', hub.child.pid]));
+  pids.ferretdb = PIDS.ferretdb;
+  return { result: await drain(await withCores(pids, () => runHubs(hubs, key, userIds, SECONDS, 'hub'))) };
 }
 
 /** Warm-up and measured run of the driver in its own database on the same server. */
@@ -240,9 +266,10 @@ async function measureRaw(db, userIds) {
 async function main() {
   const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   let db, hub, client;
+  const hubs = [];
   // On any exit: the embedded database kills its own child; the hub and the temp dir are ours.
   process.once('exit', () => {
-    hub?.child.kill('SIGKILL');
+    for (const one of hubs) one.child.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
@@ -257,10 +284,13 @@ async function main() {
     client = await new MongoClient(`${db.uri}/raw_bench`, clientOptions).connect();
     const info = await client.db().admin().command({ buildInfo: 1 });
     hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
-    log(`hub up at ${hub.base} (pid ${hub.child.pid}); registering ${MEMBERS} members`);
+    hubs.push(hub);
+    // More instances share the database and, through its pid file, the first one's embedded Redis.
+    while (hubs.length < INSTANCES) hubs.push(await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub')));
+    log(`${hubs.length} hub(s) up at ${hubs.map((one) => one.base).join(', ')}; registering ${MEMBERS} members`);
     const { key, userIds } = await setUpHub(hub.base);
 
-    const { result: hubRun = null, skipped = null } = await measureHub(hub, key, userIds);
+    const { result: hubRun = null, skipped = null } = await measureHub(hubs, key, userIds);
     if (skipped) log(`skipping the hub side: ${skipped}`);
     const hubMemory = memoryOf(hub.child.pid); // right after its run, while it still holds its load
     const raw = await measureRaw(client.db(), userIds);
@@ -282,6 +312,7 @@ async function main() {
     report(result);
     return hubRun ? 0 : 2;
   } finally {
+    for (const one of hubs.slice(1)) await stopProcess(one.child);
     await stopProcess(hub?.child);
     await client?.close();
     await db?.stop();

@@ -371,12 +371,13 @@ describe('engagement engine', () => {
     await postActivity(apiKey, { userId: member.id, type: 'purchase.recorded', value: 45 }).expect(201);
     await (await db()).collection('wallets').updateOne({ _id: new ObjectId(member.id) }, { $inc: { balance: 5 } });
     const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'reconcile'], {
-      env: { ...process.env, MONGODB_URI: hubTarget().mongoUri, LOG_LEVEL: 'error' },
+      // The CLI uses the Redis the hub uses: none for this MongoDB-only hub.
+      env: { ...process.env, MONGODB_URI: hubTarget().mongoUri, REDIS_URL: 'none', LOG_LEVEL: 'error' },
       encoding: 'utf8',
       timeout: 60_000,
     });
     expect(cli.status).toBe(0);
-    expect(cli.stdout).toMatch(/Checked \d+ wallets; fixed [1-9]\d*\./);
+    expect(cli.stdout).toMatch(/Read \d+ ledger entries once; checked \d+ wallets; fixed [1-9]\d*\./);
     expect(cli.stdout).toContain(
       `${member.id}: stored {"balance":50,"lifetime":45,"qualifying":45} → ledger {"balance":45`,
     );

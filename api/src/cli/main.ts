@@ -50,7 +50,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     run: async () =>
       withApp(async (app) => {
         const bar = new SingleBar(
-          { format: 'reconcile [{bar}] {value}/{total} wallets', hideCursor: true },
+          { format: 'reconcile [{bar}] {value}/{total} ledger entries, then wallets', hideCursor: true },
           Presets.shades_classic,
         );
         const maintenance = app.get(LedgerMaintenanceService);
@@ -61,7 +61,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
           bar.update(done);
         });
         bar.stop();
-        console.log(`Checked ${report.wallets} wallets; fixed ${report.fixed.length}.`);
+        console.log(`Read ${report.entries} ledger entries once; checked ${report.wallets} wallets; fixed ${report.fixed.length}.`);
         for (const drift of report.fixed) {
           console.log(
             `  ${drift.userId}: stored ${JSON.stringify(drift.stored)} → ledger ${JSON.stringify(drift.fromLedger)}`,
