@@ -74,7 +74,8 @@ function reconcile(uri) {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(process.execPath, [join(HUB, 'api/dist/cli/main.js'), 'reconcile'], {
-      env: { ...process.env, MONGODB_URI: uri, REDIS_URL: 'none', LOG_LEVEL: 'warn', HUB_DATA_DIR: tmpdir() },
+      // REDIS_URL=none: no Redis for a one-off command (older builds, which had none, do not know the word).
+      env: { ...process.env, MONGODB_URI: uri, ...(HUB === ROOT ? { REDIS_URL: 'none' } : {}), LOG_LEVEL: 'warn', HUB_DATA_DIR: tmp },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -53,7 +53,6 @@ function recentGuards(wallet: Wallet | null, since: number): string[] {
     .flatMap((slot) => Object.keys(slot))
     .filter((token) => /^[0-9a-f]{24}$/.test(token) && parseInt(token.slice(0, 8), 16) * 1000 >= since);
 }
-const PAGE = 500;
 const same = (a: WalletBalances, b: WalletBalances) =>
   a.balance === b.balance && a.lifetime === b.lifetime && a.qualifying === b.qualifying;
 
@@ -111,21 +110,18 @@ export class LedgerMaintenanceService {
       if (drift) fixed.push({ userId: id, ...drift });
     };
     let wallets = 0;
-    for (let page = await this.repository.listWallets(PAGE); page.length;) {
-      for (const wallet of page) {
-        const id = wallet._id.toHexString();
-        const expected = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
-        sums.delete(id);
-        const stored = {
-          balance: wallet.balance ?? 0,
-          lifetime: wallet.lifetime ?? 0,
-          qualifying: wallet.qualifying ?? 0,
-        };
-        if (!same(stored, expected)) await settle(id, expected);
-        wallets++;
-        onProgress(Math.min(++done, total), total);
-      }
-      page = await this.repository.listWallets(PAGE, page[page.length - 1]._id);
+    for await (const wallet of this.repository.streamWallets()) {
+      const id = wallet._id.toHexString();
+      const expected = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
+      sums.delete(id);
+      const stored = {
+        balance: wallet.balance ?? 0,
+        lifetime: wallet.lifetime ?? 0,
+        qualifying: wallet.qualifying ?? 0,
+      };
+      if (!same(stored, expected)) await settle(id, expected);
+      wallets++;
+      onProgress(Math.min(++done, total), total);
     }
     for (const [id, summed] of sums) await settle(id, summed); // entries but no wallet yet
     if (fixed.length) this.logger.warn(`Reconcile fixed ${fixed.length} wallet(s)`);
@@ -208,12 +204,9 @@ export class LedgerMaintenanceService {
   async refreshQualifying(asOf = new Date()): Promise<Map<string, number>> {
     const start = this.ledger.qualificationStart(asOf);
     const qualifying = await this.repository.sumByUser({ ...CREDITS, occurredFrom: start, occurredBefore: asOf });
-    for (let page = await this.repository.listWallets(PAGE); page.length;) {
-      for (const wallet of page) {
-        const value = qualifying.get(wallet._id.toHexString()) ?? 0;
-        if (wallet.qualifying !== value) await this.repository.setQualifying(wallet._id, value);
-      }
-      page = await this.repository.listWallets(PAGE, page[page.length - 1]._id);
+    for await (const wallet of this.repository.streamWallets()) {
+      const value = qualifying.get(wallet._id.toHexString()) ?? 0;
+      if (wallet.qualifying !== value) await this.repository.setQualifying(wallet._id, value);
     }
     return qualifying;
   }

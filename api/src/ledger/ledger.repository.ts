@@ -31,6 +31,7 @@ export type WalletApplyResult =
 
 const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
+const BALANCES_WITH_ID = { balance: 1, lifetime: 1, qualifying: 1 };
 const balancesOf = (wallet: Partial<WalletBalances> | null): WalletBalances => ({
   balance: wallet?.balance ?? 0,
   lifetime: wallet?.lifetime ?? 0,
@@ -122,10 +123,12 @@ export class LedgerRepository {
     return this.wallets.estimatedDocumentCount().exec();
   }
 
-  /** Every wallet, a page at a time in `_id` order. */
-  listWallets(limit: number, after?: Types.ObjectId): Promise<Wallet[]> {
-    const filter = after ? { _id: trusted({ $gt: after }) } : {};
-    return this.wallets.find(filter).sort({ _id: 1 }).limit(limit).lean<Wallet[]>().exec();
+  /**
+   * Every wallet's balances through one cursor (paging by `_id > last` would make FerretDB scan and
+   * sort the whole collection again for every page).
+   */
+  streamWallets(): AsyncIterable<Pick<Wallet, '_id' | 'balance' | 'lifetime' | 'qualifying'>> {
+    return this.wallets.find({}, BALANCES_WITH_ID).lean<Wallet>().cursor({ batchSize: 2000 });
   }
 
   async getWallet(userId: Types.ObjectId): Promise<WalletBalances> {
