@@ -32,6 +32,8 @@ export type WalletApplyResult =
 const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
 const BALANCES_WITH_ID = { balance: 1, lifetime: 1, qualifying: 1 };
+/** What the passes over the whole ledger (reconcile, board rebuild) read of each entry. */
+const SUMMED_FIELDS = { userId: 1, organizationId: 1, amount: 1, kind: 1, occurredAt: 1, createdAt: 1 };
 const balancesOf = (wallet: Partial<WalletBalances> | null): WalletBalances => ({
   balance: wallet?.balance ?? 0,
   lifetime: wallet?.lifetime ?? 0,
@@ -100,12 +102,13 @@ export class LedgerRepository {
   }
 
   /**
-   * Entries through one cursor, in no particular order (all of them, or those of some kinds). One
-   * query, one pass: paging with `_id > last` would make FerretDB scan the ledger again per page.
+   * Entries through one cursor, in no particular order (all of them, or those of some kinds), with
+   * the fields the passes over the whole ledger need. One query, one pass: paging with `_id > last`
+   * would make FerretDB scan the ledger again per page.
    */
   stream(kinds?: LedgerKind[]): AsyncIterable<LedgerEntry> {
     return this.entries
-      .find(kinds ? { kind: trusted({ $in: kinds }) } : {})
+      .find(kinds ? { kind: trusted({ $in: kinds }) } : {}, SUMMED_FIELDS)
       .lean<LedgerEntry>()
       .cursor({ batchSize: 2000 });
   }
