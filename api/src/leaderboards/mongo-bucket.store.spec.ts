@@ -48,6 +48,21 @@ describe('MongoBucketStore: each entry moves the boards once (embedded FerretDB)
     expect((await store.standing('individual:org', 'all', 'retry')).points).toBe(7);
   });
 
+  it('adds a replay that arrives while this process still holds the increments once, not twice', async () => {
+    const entry = token();
+    const first = store.apply(entry, [change('pending', 9)], false);
+    const replay = store.apply(entry, [change('pending', 9)], true);
+    await Promise.all([first, replay]);
+    expect((await store.standing('individual:org', 'all', 'pending')).points).toBe(9);
+  });
+
+  it('leaves a young replay that no written batch holds to the posting sweep', async () => {
+    await expect(store.apply(token(), [change('elsewhere', 4)], true)).rejects.toThrow(/sweep/);
+    const old = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 60).toHexString();
+    await store.apply(old, [change('elsewhere', 4)], true); // the sweep's replay, later: applied
+    expect((await store.standing('individual:org', 'all', 'elsewhere')).points).toBe(4);
+  });
+
   it('applies a batch its writer left unapplied, once, however often the recovery runs', async () => {
     const increments = [{ id: 'individual:org|all|orphan', ...change('orphan', 11) }];
     await batches.create({

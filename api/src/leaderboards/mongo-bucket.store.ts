@@ -16,6 +16,8 @@ import { LeaderboardBatch, LeaderboardBucket } from './schemas/leaderboard-bucke
 const ORPHAN_AFTER_MS = 15_000;
 /** Applied batches are kept this long, so that a late retry of one of their entries finds them. */
 const KEEP_APPLIED_MS = 60 * 60_000;
+/** A replay of an entry younger than this (not in any written batch) waits for the posting sweep. */
+const REPLAY_AFTER_MS = 30_000;
 
 interface Batch {
   increments: Map<string, BucketIncrement>;
@@ -42,7 +44,9 @@ const bucketId = (change: Pick<BucketIncrement, 'board' | 'period' | 'subjectId'
  * - a writer applies its batches strictly in order: while one cannot be applied (database down)
  *   the writer stalls and refuses new increments (their postings stay unfinished and retry);
  * - a batch left unapplied by a dead writer is applied by the recovery on any instance;
- * - a retried entry whose token is in a written batch is left to that batch.
+ * - a retried entry whose token is in a written batch is left to that batch; one whose increments
+ *   this process still holds joins them; a young one that no written batch holds (another process
+ *   may hold it unwritten) is left to the posting sweep, which replays it only after 30 s.
  * Any doubt about whether a batch was written (a failed insert) starts a new writer id, so a
  * batch that was written after all can never be overtaken by a later one of the same writer.
  */
@@ -57,6 +61,8 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationBootstra
   private timer?: NodeJS.Timeout;
   private recovery?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  /** Entries whose increments this process holds in a batch not yet applied (token → its outcome). */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     @InjectModel(LeaderboardBucket.name) private readonly buckets: Model<LeaderboardBucket>,
@@ -71,9 +77,18 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationBootstra
 
   async apply(token: string, changes: BucketIncrement[], redo: boolean): Promise<void> {
     if (!changes.length) return;
+    const mine = this.inFlight.get(token);
+    if (mine) return mine; // a replay while this process still holds the entry's increments
     if (this.stalled) throw new ServiceUnavailableException('Leaderboards are catching up; try again shortly');
-    if (redo && (await this.batches.exists({ tokens: token }).exec())) return; // its batch applies it
-    return new Promise<void>((resolve, reject) => {
+    if (redo) {
+      if (await this.batches.exists({ tokens: token }).exec()) return; // its batch applies it
+      // Another process may still hold this entry's increments in a batch it has not written yet:
+      // leave the entry to the sweep, which comes after any such batch is written or dropped.
+      if (Date.now() - parseInt(token.slice(0, 8), 16) * 1000 < REPLAY_AFTER_MS) {
+        throw new Error(`Board increments of ${token} may still be in flight; the sweep applies them`);
+      }
+    }
+    const applied = new Promise<void>((resolve, reject) => {
       for (const change of changes) {
         const id = bucketId(change);
         const current = this.pending.increments.get(id);
@@ -87,6 +102,10 @@ export class MongoBucketStore implements LeaderboardStore, OnApplicationBootstra
       // Group commit: written as soon as the writer is free; what arrives meanwhile joins the next batch.
       this.timer ??= setTimeout(() => void this.flush(), 0);
     });
+    this.inFlight.set(token, applied);
+    const forget = () => this.inFlight.delete(token);
+    void applied.then(forget, forget);
+    return applied;
   }
 
   /** Writes everything gathered so far; resolves once it is stored (or has failed). */
