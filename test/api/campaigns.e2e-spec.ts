@@ -471,16 +471,12 @@ describe('feedback campaigns', () => {
         anonymous: false,
       };
       // As a request leaves it when its process dies right after opening the response.
-      await (
-        await db()
-      )
-        .collection('campaign_responses_pending')
-        .insertOne({
-          _id: `${campaign.id}:${member.id}` as never,
-          plan,
-          owner: token,
-          openedAt: new Date(Date.now() - 120_000),
-        });
+      await (await db()).collection('campaign_responses_pending').insertOne({
+        _id: `${campaign.id}:${member.id}` as never,
+        plan,
+        owner: token,
+        openedAt: new Date(Date.now() - 120_000),
+      });
       await respond(campaign.id, member, { nps: 3 }).expect(409); // its own response is still on its way
       const runs = await Promise.all([
         runJob(program.admin, 'finish-campaign-responses'),
