@@ -124,12 +124,6 @@ export class UsersRepository {
   /** Users matching such a filter, a page at a time in `_id` order (the reminder sweep walks them). */
   listMatching(filter: Record<string, unknown>, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
     const query = after ? { ...filter, _id: trusted({ $gt: after }) } : filter;
-    return this.users
-      .find(query)
-      .sort({ _id: 1 })
-      .limit(limit)
-      .select({ passwordHash: 0 })
-      .lean<UserRecord[]>()
-      .exec();
+    return this.users.find(query).sort({ _id: 1 }).limit(limit).select({ passwordHash: 0 }).lean<UserRecord[]>().exec();
   }
 }
