@@ -71,14 +71,14 @@ export class CampaignResponsesService {
   }
 
   /**
-   * Stores a response outside the campaign's window (demo history): the same once-only path;
-   * false when the member has answered already.
+   * Stores a response outside the campaign's window (demo history): the same once-only path and
+   * tallies, without the incentive; false when the member has answered already.
    */
   async record(campaign: Campaign, member: UserRecord, answers: Answers, at: Date): Promise<boolean> {
     const checked = checkAnswers(campaign.questions, answers);
     if (!checked.ok) throw new Error(`Bad demo answers: ${checked.errors.join('; ')}`);
     await this.campaigns.lockForResponses(campaign);
-    const plan = this.plan(campaign, member, checked.answers, at);
+    const plan = { ...this.plan(campaign, member, checked.answers, at), history: true };
     if (!(await this.repository.openResponse(plan))) return false;
     await this.finish(plan, campaign, member, plan.token);
     return true;
@@ -143,6 +143,10 @@ export class CampaignResponsesService {
     const user = member ?? (await this.users.find(new Types.ObjectId(plan.userId)));
     if (!user) throw new NotFoundException('Member not found');
     const campaignId = plan.campaignId;
+    if (plan.history) {
+      await this.repository.closeResponse(plan, owner);
+      return { pointsAwarded: 0, badgeKey: null };
+    }
     const award = await this.activities.record({
       user,
       type: 'feedback.submitted',

@@ -49,7 +49,10 @@ function openCampaign(now: DateTime): CreateCampaignDto {
   };
 }
 
-/** The closed beta campaign with results: opened a month ago, answered by the demo members. */
+/**
+ * The closed beta campaign with results: opened a month ago, answered by the demo members (seeded
+ * as history: answers and tallies, no incentive, so the demo balances stay as the loader made them).
+ */
 function closedCampaign(now: DateTime): CreateCampaignDto {
   return {
     title: CLOSED_TITLE,

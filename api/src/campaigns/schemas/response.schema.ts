@@ -52,6 +52,8 @@ export interface ResponsePlan {
   /** ISO date of the Monday starting the week (program zone) the response counts in. */
   week: string;
   anonymous: boolean;
+  /** Demo history: answers and tallies only, no incentive or badge (the demo balances stay the loader's). */
+  history?: boolean;
 }
 
 /**
