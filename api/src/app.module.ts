@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { HubConfig } from './config/hub-config';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
@@ -49,6 +50,7 @@ export class AppModule {
         ChallengesModule,
         LeaderboardsModule,
         NotificationsModule,
+        CampaignsModule,
       ],
       controllers: [HealthController],
       providers: [

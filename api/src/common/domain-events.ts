@@ -17,6 +17,7 @@ export interface DomainEvents {
   'submission.rejected': SubmissionRejectedEvent;
   'leaderboard.changed': LeaderboardChangedEvent;
   'demo.ready': DemoReadyEvent;
+  'campaign.reminder': CampaignReminderEvent;
 }
 
 /**
@@ -151,4 +152,13 @@ export interface DemoReadyEvent {
   teams: Record<string, string>;
   members: Array<{ id: string; email: string; displayName: string; organizationId: string; teamId: string | null }>;
   staff: Array<{ id: string; email: string; roles: string[] }>;
+}
+
+/** A member in a campaign's audience has not answered and it closes within 48 hours (sent once). */
+export interface CampaignReminderEvent {
+  userId: string;
+  campaignId: string;
+  title: string;
+  closesAt: Date;
+  incentivePoints: number;
 }

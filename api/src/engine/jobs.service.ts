@@ -4,7 +4,14 @@ import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { TiersService } from './tiers.service';
 
-export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings'] as const;
+export const JOB_NAMES = [
+  'expire-points',
+  'review-tiers',
+  'reconcile',
+  'finish-postings',
+  'campaign-reminders',
+  'finish-campaign-responses',
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -15,6 +22,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private timer?: NodeJS.Timeout;
+  /** Jobs of feature modules, which import the engine (so the engine cannot import them). */
+  private readonly registered = new Map<JobName, (asOf: Date) => Promise<object>>();
 
   constructor(
     private readonly maintenance: LedgerMaintenanceService,
@@ -22,6 +31,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly tiers: TiersService,
     private readonly config: HubConfig,
   ) {}
+
+  /** A feature module's job, run on demand like the engine's own (it schedules itself). */
+  register(name: JobName, job: (asOf: Date) => Promise<object>): void {
+    this.registered.set(name, job);
+  }
 
   run(name: string, asOf = new Date(), onProgress?: (done: number, total: number) => void): Promise<object> {
     switch (name as JobName) {
@@ -34,8 +48,11 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       case 'finish-postings':
         // `asOf` moves "now" forward, so a test can finish what a crash left without waiting.
         return this.ledger.finishPending(asOf.getTime());
-      default:
+      default: {
+        const job = this.registered.get(name as JobName);
+        if (job) return job(asOf);
         throw new BadRequestException(`Unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+      }
     }
   }
 

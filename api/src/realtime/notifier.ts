@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnDomainEvent } from '../common/domain-event-bus';
 import type {
   BadgeEarnedEvent,
+  CampaignReminderEvent,
   ChallengeCompletedEvent,
   LeaderboardChangedEvent,
   LedgerRecordedEvent,
@@ -101,6 +102,27 @@ export class Notifier {
       link: `/challenges/${challengeId}`,
       title: `Not approved yet: ${title}`,
       body: comment ? `Your manager wrote: “${comment}” You can submit again.` : 'You can submit again.',
+    });
+  }
+
+  @OnDomainEvent('campaign.reminder')
+  async onCampaignReminder({ userId, campaignId, title, closesAt, incentivePoints }: CampaignReminderEvent) {
+    const closes = `${closesAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    await this.notify(userId, {
+      type: 'campaign.reminder',
+      params: {
+        ...(incentivePoints > 0 ? {} : { variant: 'noPoints' as const }),
+        campaignId,
+        title,
+        closesAt: closesAt.toISOString(),
+        points: incentivePoints,
+      },
+      link: `/feedback/${campaignId}`,
+      title: `Your feedback counts: ${title}`,
+      body:
+        incentivePoints > 0
+          ? `Answer before ${closes} and earn ${incentivePoints} points.`
+          : `Answer before ${closes}.`,
     });
   }
 

@@ -29,6 +29,8 @@ export interface NotificationKinds {
   'tier.changed': { variant: 'up' | 'down'; from: string; to: string; tier: string; benefits: string; months: number };
   'challenge.completed': { variant?: 'noPoints'; challengeId: string; title: string; points: number };
   'submission.rejected': { variant?: 'noComment'; challengeId: string; title: string; comment: string };
+  /** `closesAt` ISO; `points` the incentive (variant `noPoints` when 0). */
+  'campaign.reminder': { variant?: 'noPoints'; campaignId: string; title: string; closesAt: string; points: number };
 }
 
 export type NotificationType = keyof NotificationKinds;

@@ -115,4 +115,15 @@ export class UsersRepository {
       .lean<UserRecord[]>()
       .exec();
   }
+
+  /** How many users match a filter built by `audienceUsersFilter` (a campaign's audience size). */
+  countMatching(filter: Record<string, unknown>): Promise<number> {
+    return this.users.countDocuments(filter).exec();
+  }
+
+  /** Users matching such a filter, a page at a time in `_id` order (the reminder sweep walks them). */
+  listMatching(filter: Record<string, unknown>, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
+    const query = after ? { ...filter, _id: trusted({ $gt: after }) } : filter;
+    return this.users.find(query).sort({ _id: 1 }).limit(limit).select({ passwordHash: 0 }).lean<UserRecord[]>().exec();
+  }
 }

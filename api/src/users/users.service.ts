@@ -1,5 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
+import { audienceUsersFilter } from '../common/audience/audience';
+import type { AudienceFields } from '../common/audience/audience.schema';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { isStaff, type Principal, type Role } from '../common/roles';
 import { TtlCache } from '../common/ttl-cache';
@@ -110,5 +112,19 @@ export class UsersService {
       roles: user.roles,
       ...(showEmail ? { email: user.email } : {}),
     }));
+  }
+
+  /** How many members an audience aims at now (a campaign's audience size). */
+  countInAudience(audience: Partial<AudienceFields> | undefined): Promise<number> {
+    return this.users.countMatching(audienceUsersFilter(audience));
+  }
+
+  /** The members an audience aims at, a page at a time in `_id` order (`after`: the last one seen). */
+  pageInAudience(
+    audience: Partial<AudienceFields> | undefined,
+    limit: number,
+    after?: Types.ObjectId,
+  ): Promise<UserRecord[]> {
+    return this.users.listMatching(audienceUsersFilter(audience), limit, after);
   }
 }

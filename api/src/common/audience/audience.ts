@@ -78,3 +78,17 @@ export function mapAudience(audience: Partial<AudienceFields> | undefined): Requ
     roles: audience?.roles ?? [],
   };
 }
+
+/**
+ * The members (users with the `member` role) an audience aims at, as a filter on the users
+ * collection: the reverse of `audienceFilter` (which finds the documents aimed at one member).
+ */
+export function audienceUsersFilter(audience: Partial<AudienceFields> | undefined): Record<string, unknown> {
+  const roles = audience?.roles ?? [];
+  const filter: Record<string, unknown> = roles.length
+    ? { $and: [{ roles: 'member' }, { roles: trusted({ $in: [...roles] }) }] }
+    : { roles: 'member' };
+  if (audience?.organizationIds?.length) filter.organizationId = trusted({ $in: [...audience.organizationIds] });
+  if (audience?.tiers?.length) filter.tierKey = trusted({ $in: [...audience.tiers] });
+  return filter;
+}

@@ -1,0 +1,369 @@
+#!/usr/bin/env node
+// Feedback campaigns: response ingest (10,000 responses to one campaign) beside the raw mongodb
+// driver doing the same inserts, GET …/results p95 at 1,000 and at 10,000 responses, and the CSV
+// export of 10,000 rows (time, and the hub's peak RSS growth while it streams).
+//
+// Usage, from the repository root once api/dist is built:
+//   node bench/feedback.mjs            10,000 responses, 50 connections, 10 s per results read
+//   node bench/feedback.mjs --quick    2,000 responses (results read at 200 and 2,000), 5 s reads
+//   BENCH_RESPONSES=20000 BENCH_CONNECTIONS=100 node bench/feedback.mjs
+// It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
+// The report goes to stdout and to bench/results/feedback-<timestamp>.json. Exit code 0 when every
+// part ran cleanly, 2 when a part saw non-2xx answers, 1 on a failure.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
+const autocannon = require('autocannon');
+const jwt = require('jsonwebtoken');
+const { MongoClient, ObjectId } = require('mongodb');
+
+const QUICK = process.argv.includes('--quick');
+const RESPONSES = positiveInt('BENCH_RESPONSES', QUICK ? 2_000 : 10_000);
+const FIRST = Math.round(RESPONSES / 10); // results are read here and at the end
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
+const READ_SECONDS = positiveInt('BENCH_READ_SECONDS', QUICK ? 5 : 10);
+const READ_CONNECTIONS = 10;
+const JWT_SECRET = 'bench-only-secret-bench-only-secret-0123';
+const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
+const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
+const QUESTIONS = [
+  { id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us?', required: true },
+  { id: 'ease', type: 'rating', prompt: 'How easy was it?', required: true },
+  { id: 'pick', type: 'single', prompt: 'Which part helps most?', options: ['Learn', 'Events', 'Rewards'] },
+  { id: 'why', type: 'text', prompt: 'Why?' },
+];
+const answersOf = (n) => ({
+  nps: n % 11,
+  ease: 1 + (n % 5),
+  pick: ['Learn', 'Events', 'Rewards'][n % 3],
+  ...(n % 4 === 0 ? { why: `=Response ${n}, with "quotes" and ünïcödé` } : {}),
+});
+
+const round = (x) => Math.round(x * 100) / 100;
+function percentiles(samples) {
+  const sorted = Float64Array.from(samples).sort();
+  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
+  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+async function startHub(mongoUri, dataDir) {
+  const port = await freePort();
+  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir, JWT_SECRET };
+  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
+  env.JOBS_INTERVAL_MINUTES = '0'; // no sweep competes with the measurement
+  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk) => (output = (output + chunk).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
+    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
+    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
+    if (health?.ok) return { base, child };
+  }
+  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
+}
+
+async function must(base, path, body, headers = {}) {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/** RSS and its peak (VmHWM) of a process in MB; the peak can be reset (clear_refs 5) before a measurement. */
+function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1]) / 1024;
+  return { rss: round(mb('VmRSS')), peak: round(mb('VmHWM')) };
+}
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** autocannon POSTing `count` responses, each from the next member. */
+function ingest(base, campaignId, tokens, from, count) {
+  let next = from;
+  const end = from + count;
+  const statuses = {};
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url: `${base}/api/campaigns/${campaignId}/responses`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        amount: count,
+        timeout: 30,
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            setupRequest: (req) => {
+              const n = next++ % end;
+              return {
+                ...req,
+                headers: { ...req.headers, authorization: `Bearer ${tokens[n]}` },
+                body: JSON.stringify({ answers: answersOf(n) }),
+              };
+            },
+            onResponse: (status) => (statuses[status] = (statuses[status] ?? 0) + 1),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return fail(error);
+        const seconds = (performance.now() - started) / 1000;
+        const ok = statuses[201] ?? 0;
+        done({
+          responses: ok,
+          seconds: round(seconds),
+          perSec: round(ok / seconds),
+          statuses,
+          p95: result.latency.p97_5,
+        });
+      },
+    );
+    void instance;
+  });
+}
+
+/** GET …/results with one token for READ_SECONDS: latency percentiles over the 2xx answers. */
+function readResults(base, campaignId, token) {
+  const samples = [];
+  let bad = 0;
+  let ok = true;
+  return new Promise((done, fail) => {
+    const instance = autocannon(
+      {
+        url: `${base}/api/campaigns/${campaignId}/results`,
+        connections: READ_CONNECTIONS,
+        duration: READ_SECONDS,
+        headers: { authorization: `Bearer ${token}` },
+        requests: [{ onResponse: (status) => ((ok = status === 200), ok || bad++) }],
+      },
+      (error) => (error ? fail(error) : done({ ...percentiles(samples), non2xx: bad })),
+    );
+    instance.on('response', (_c, _s, _b, ms) => ok && samples.push(ms));
+  });
+}
+
+/** The same inserts as a response makes (in-flight record, marker, answers), CONNECTIONS workers. */
+async function raw(db, members, campaignId) {
+  const [pending, participants, responses] = ['pending', 'participants', 'responses'].map((n) => db.collection(n));
+  await responses.createIndex({ campaignId: 1, _id: 1 });
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let n = next++; n < members.length; n = next++) {
+      const id = `${campaignId}:${members[n]}`;
+      const token = new ObjectId().toHexString();
+      await pending.insertOne({ _id: id, plan: { token, answers: answersOf(n) }, owner: token, openedAt: new Date() });
+      await participants.insertOne({ _id: id, campaignId, userId: members[n], token });
+      await responses.insertOne({ campaignId, userId: members[n], answers: answersOf(n), submittedAt: new Date() });
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { responses: members.length, seconds: round(seconds), perSec: round(members.length / seconds) };
+}
+
+/** Streams the CSV export, counting rows, while sampling the hub's RSS every 20 ms. */
+async function exportCsv(base, campaignId, token, pid) {
+  const before = memoryOf(pid);
+  const peakReset = resetPeak(pid);
+  let maxSampled = before.rss;
+  const sampler = setInterval(() => (maxSampled = Math.max(maxSampled, memoryOf(pid).rss)), 20);
+  const started = performance.now();
+  const res = await fetch(`${base}/api/campaigns/${campaignId}/results.csv`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines++;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const after = memoryOf(pid);
+  const peak = Math.max(maxSampled, peakReset ? after.peak : 0);
+  return {
+    status: res.status,
+    seconds: round(seconds),
+    megabytes: round(bytes / 1024 / 1024),
+    lines, // header + rows + line breaks inside quoted text answers
+    rssBeforeMB: before.rss,
+    rssPeakMB: round(peak),
+    rssGrowthMB: round(peak - before.rss),
+    peakFrom: peakReset ? 'VmHWM after clear_refs, and 20 ms samples' : '20 ms samples',
+  };
+}
+
+async function main() {
+  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-feedback-'));
+  let db, hub, client;
+  process.once('exit', () => {
+    hub?.child.kill('SIGKILL');
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+  setTimeout(() => (log('watchdog: taking too long, stopping'), process.exit(1)), 40 * 60_000).unref();
+  try {
+    db = await startEmbeddedDatabase({
+      dataDir: join(tmp, 'db'),
+      toolsDir: join(ROOT, '.tools'),
+      log: (l) => log(`db: ${l}`),
+    });
+    const ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    client = await new MongoClient(db.uri, { maxPoolSize: CONNECTIONS }).connect();
+    const info = await client.db().admin().command({ buildInfo: 1 });
+    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    log(`hub up at ${hub.base} (pid ${hub.child.pid})`);
+    const login = await must(hub.base, '/api/auth/login', {
+      email: ADMIN.HUB_ADMIN_EMAIL,
+      password: ADMIN.HUB_ADMIN_PASSWORD,
+    });
+    const admin = { authorization: `Bearer ${login.accessToken}` };
+    const organization = await must(hub.base, '/api/organizations', { name: 'Bench org', timezone: 'UTC' }, admin);
+
+    log(`seeding ${RESPONSES} members through the driver`);
+    const users = client.db('hub_bench').collection('users');
+    const orgId = new ObjectId(organization.id);
+    const members = Array.from({ length: RESPONSES }, () => new ObjectId());
+    for (let i = 0; i < members.length; i += 1000) {
+      const now = new Date();
+      await users.insertMany(
+        members.slice(i, i + 1000).map((_id, j) => ({
+          _id,
+          email: `member${i + j}@bench.test`,
+          passwordHash: 'not-a-login',
+          displayName: `Member ${i + j}`,
+          roles: ['member'],
+          organizationId: orgId,
+          teamId: null,
+          locale: 'en',
+          timezone: null,
+          leaderboardOptIn: true,
+          tierKey: 'member',
+          tierBelowSince: null,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      );
+    }
+    const tokens = members.map((id) => jwt.sign({ sub: id.toHexString() }, JWT_SECRET, { expiresIn: 7200 }));
+    const now = Date.now();
+    const campaign = await must(
+      hub.base,
+      '/api/campaigns',
+      {
+        title: 'Bench pulse',
+        questions: QUESTIONS,
+        incentivePoints: 10,
+        opensAt: new Date(now - 3_600_000).toISOString(),
+        closesAt: new Date(now + 7 * 86_400_000).toISOString(),
+        audience: { organizationIds: [organization.id] },
+      },
+      admin,
+    );
+
+    const pids = { hub: hub.child.pid, ferretdb };
+    log(`ingest: ${FIRST} responses, ${CONNECTIONS} connections`);
+    const first = await withCores(pids, () => ingest(hub.base, campaign.id, tokens, 0, FIRST));
+    log(`results at ${FIRST}: ${READ_SECONDS} s`);
+    const readFirst = await readResults(hub.base, campaign.id, login.accessToken);
+    log(`ingest: ${RESPONSES - FIRST} more`);
+    const rest = await withCores(pids, () => ingest(hub.base, campaign.id, tokens, FIRST, RESPONSES - FIRST));
+    log(`results at ${RESPONSES}: ${READ_SECONDS} s`);
+    const readAll = await readResults(hub.base, campaign.id, login.accessToken);
+    const check = await (await fetch(`${hub.base}/api/campaigns/${campaign.id}/results`, { headers: admin })).json();
+    log('CSV export');
+    const csv = await exportCsv(hub.base, campaign.id, login.accessToken, hub.child.pid);
+
+    log('raw driver: the same inserts');
+    const rawMembers = Array.from({ length: RESPONSES }, () => new ObjectId());
+    const rawRun = await withCores({ ferretdb }, () => raw(client.db('raw_bench'), rawMembers, new ObjectId()));
+
+    const hubResponses = first.responses + rest.responses;
+    const hubSeconds = first.seconds + rest.seconds;
+    const hubRun = { responses: hubResponses, seconds: round(hubSeconds), perSec: round(hubResponses / hubSeconds) };
+    const at = new Date().toISOString();
+    const result = {
+      benchmark: 'feedback',
+      at,
+      settings: {
+        responses: RESPONSES,
+        first: FIRST,
+        connections: CONNECTIONS,
+        readSeconds: READ_SECONDS,
+        readConnections: READ_CONNECTIONS,
+      },
+      versions: { node: process.version, engine: db.engine, server: info.ferretdbVersion ?? info.version },
+      ingest: { hub: hubRun, phases: [first, rest], raw: rawRun, ratio: round(hubRun.perSec / rawRun.perSec) },
+      results: {
+        [`at${FIRST}`]: readFirst,
+        [`at${RESPONSES}`]: readAll,
+        countedByTallies: check.responses,
+        nps: check.nps,
+      },
+      csv,
+      file: join(ROOT, 'bench/results', `feedback-${at.replace(/[:.]/g, '-')}.json`),
+    };
+    mkdirSync(dirname(result.file), { recursive: true });
+    writeFileSync(result.file, JSON.stringify(result, null, 2) + '\n');
+    report(result);
+    const clean =
+      hubResponses === RESPONSES &&
+      check.responses === RESPONSES &&
+      !readFirst.non2xx &&
+      !readAll.non2xx &&
+      csv.status === 200;
+    return clean ? 0 : 2;
+  } finally {
+    await stopProcess(hub?.child);
+    await client?.close();
+    await db?.stop();
+  }
+}
+
+function report(r) {
+  const { hub, raw: rawRun, ratio, phases } = r.ingest;
+  const lines = [
+    `\nFeedback campaigns, ${r.settings.responses} responses to one campaign, ${r.settings.connections} connections; node ${r.versions.node}, ${r.versions.engine} ${r.versions.server}`,
+    '',
+    `ingest  hub POST …/responses   ${hub.perSec} responses/s (${hub.responses} in ${hub.seconds} s; statuses ${JSON.stringify(phases.map((p) => p.statuses))})`,
+    `        raw driver, same inserts ${rawRun.perSec} responses/s (${rawRun.responses} in ${rawRun.seconds} s)`,
+    `        hub/raw ${ratio}x (target ≥ 0.5); cores busy: ${JSON.stringify(phases.map((p) => p.cores))}, raw ${JSON.stringify(rawRun.cores)}`,
+    '',
+    `results GET …/results at ${r.settings.first}: p50 ${r.results[`at${r.settings.first}`].p50} ms, p95 ${r.results[`at${r.settings.first}`].p95} ms (${r.results[`at${r.settings.first}`].count} reads)`,
+    `        GET …/results at ${r.settings.responses}: p50 ${r.results[`at${r.settings.responses}`].p50} ms, p95 ${r.results[`at${r.settings.responses}`].p95} ms (${r.results[`at${r.settings.responses}`].count} reads)`,
+    `        tallies count ${r.results.countedByTallies} responses, NPS ${JSON.stringify(r.results.nps)}`,
+    '',
+    `export  GET …/results.csv: ${r.csv.seconds} s, ${r.csv.megabytes} MB, ${r.csv.lines} lines; hub RSS ${r.csv.rssBeforeMB} → peak ${r.csv.rssPeakMB} MB, growth ${r.csv.rssGrowthMB} MB (target ≤ 50)`,
+    `\n${r.file}`,
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => (console.error(error?.stack ?? error), process.exit(1)),
+);
