@@ -192,9 +192,14 @@ export class AtomicWrites implements OnApplicationBootstrap {
   }
 
   private async acquire(key: string): Promise<string> {
-    const deadline = Date.now() + WAIT_LIMIT_MS;
+    const started = Date.now();
+    const deadline = started + WAIT_LIMIT_MS;
+    let lastLapseCheck = 0;
     for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
-      const token = await this.leases.tryAcquire(key, LEASE_TTL_MS);
+      // Whether the holder died (its lease lapsed) is asked on the first try and then once a second.
+      const reclaim = Date.now() - lastLapseCheck >= 1_000;
+      if (reclaim) lastLapseCheck = Date.now();
+      const token = await this.leases.tryAcquire(key, LEASE_TTL_MS, reclaim);
       if (token) return token;
       if (Date.now() > deadline) throw new ServiceUnavailableException('This record is busy; try again shortly');
       await new Promise((resolve) => setTimeout(resolve, pause));

@@ -9,8 +9,12 @@ import type { Collection } from 'mongodb';
  * owner died holding it.
  */
 export interface LeaseStore {
-  /** Takes the lease when it is free (or lapsed); the owner's token, or null while another holds it. */
-  tryAcquire(key: string, ttlMs: number): Promise<string | null>;
+  /**
+   * Takes the lease when it is free (or, with `reclaimLapsed`, lapsed); the owner's token, or null
+   * while another holds it. A lease can only lapse when its owner died holding it, so a waiter
+   * asks for that now and then, not on every try.
+   */
+  tryAcquire(key: string, ttlMs: number, reclaimLapsed?: boolean): Promise<string | null>;
   /** Gives the lease back, only if `token` still holds it. True when released. */
   release(key: string, token: string): Promise<boolean>;
 }
@@ -56,9 +60,10 @@ interface LeaseDocument {
 export class DatabaseLeaseStore implements LeaseStore {
   constructor(private readonly leases: Collection<LeaseDocument>) {}
 
-  async tryAcquire(key: string, ttlMs: number): Promise<string | null> {
+  async tryAcquire(key: string, ttlMs: number, reclaimLapsed = true): Promise<string | null> {
     const token = randomUUID();
     if (await this.insert(key, token, ttlMs)) return token;
+    if (!reclaimLapsed) return null;
     const current = await this.leases.findOne({ _id: key });
     if (!current) return (await this.insert(key, token, ttlMs)) ? token : null;
     if (current.expiresAt.getTime() > Date.now()) return null;
