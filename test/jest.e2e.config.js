@@ -7,4 +7,7 @@ module.exports = {
   globalTeardown: '<rootDir>/utils/global-teardown.ts',
   testEnvironment: 'node',
   testTimeout: 30_000,
+  // The suites start and kill real processes (hubs, databases); a test that times out with hundreds
+  // of requests in flight once left a socket that kept Jest alive after teardown. CI must end.
+  forceExit: true,
 };

@@ -27,13 +27,23 @@ const OUTAGE_NAMES = new Set([
   'MongoExpiredSessionError',
   'MaxRetriesPerRequestError',
 ]);
-const OUTAGE_MESSAGES = [/connection is closed/i, /command timed out/i, /ECONNREFUSED/, /ECONNRESET/, /EPIPE/];
+// A connection that dies mid-command can also surface as a plain Node socket error.
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH']);
+const OUTAGE_MESSAGES = [
+  /connection is closed/i,
+  /command timed out/i,
+  /socket has been ended/i,
+  /ECONNREFUSED/,
+  /ECONNRESET/,
+  /EPIPE/,
+];
 
 /** Whether an error means the database (or Redis) is unreachable, as opposed to a bug or bad input. */
 export function isOutage(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, message, cause } = error as { name?: string; message?: string; cause?: unknown };
+  const { name, message, cause, code } = error as { name?: string; message?: string; cause?: unknown; code?: unknown };
   if (name && OUTAGE_NAMES.has(name)) return true;
+  if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
   if ((error as { errorLabels?: unknown }).errorLabels && hasLabel(error, 'ResetPool')) return true;
   if (message && OUTAGE_MESSAGES.some((pattern) => pattern.test(message))) return true;
   return cause !== undefined && cause !== error && isOutage(cause);
