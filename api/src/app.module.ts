@@ -23,6 +23,8 @@ import { LedgerModule } from './ledger/ledger.module';
 import { MeModule } from './me/me.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ReferralsModule } from './referrals/referrals.module';
+import { RewardsModule } from './rewards/rewards.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -49,6 +51,8 @@ export class AppModule {
         ChallengesModule,
         LeaderboardsModule,
         NotificationsModule,
+        RewardsModule,
+        ReferralsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,11 +1,22 @@
 import { BadRequestException, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HubConfig } from '../config/hub-config';
 import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { TiersService } from './tiers.service';
 
-export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings'] as const;
+export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings', 'finish-redemptions'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
+
+/**
+ * A feature module's sweep, run as the job `name` (POST /api/admin/jobs/:name): the module provides
+ * it as `featureJob(name)` (`{provide: featureJob('finish-redemptions'), useExisting: …}`), since the
+ * engine cannot import feature modules.
+ */
+export interface FeatureJob {
+  run(asOf: Date): Promise<object>;
+}
+export const featureJob = (name: JobName) => `job:${name}`;
 
 /**
  * The scheduled sweeps, runnable on demand too (admin API, CLI). `asOf` lets an operator re-run
@@ -21,6 +32,7 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly ledger: LedgerService,
     private readonly tiers: TiersService,
     private readonly config: HubConfig,
+    private readonly modules: ModuleRef,
   ) {}
 
   run(name: string, asOf = new Date(), onProgress?: (done: number, total: number) => void): Promise<object> {
@@ -34,8 +46,19 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       case 'finish-postings':
         // `asOf` moves "now" forward, so a test can finish what a crash left without waiting.
         return this.ledger.finishPending(asOf.getTime());
-      default:
+      default: {
+        const job = JOB_NAMES.includes(name as JobName) ? this.featureJob(name as JobName) : null;
+        if (job) return job.run(asOf);
         throw new BadRequestException(`Unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+      }
+    }
+  }
+
+  private featureJob(name: JobName): FeatureJob | null {
+    try {
+      return this.modules.get<FeatureJob>(featureJob(name), { strict: false });
+    } catch {
+      return null; // its module is not loaded
     }
   }
 

@@ -355,6 +355,12 @@ export class LedgerService {
     if (page.length) yield page;
   }
 
+  /** The entry posted with this key, if any (a feature undoing a spend asks whether it happened). */
+  async findByIdempotencyKey(idempotencyKey: string): Promise<LedgerEntryDto | null> {
+    const entry = await this.repository.findByIdempotencyKey(idempotencyKey);
+    return entry ? mapLedgerEntry(entry) : null;
+  }
+
   count(kinds?: LedgerKind[]): Promise<number> {
     return this.repository.count(kinds);
   }

@@ -1,0 +1,319 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted, Types } from 'mongoose';
+import { audienceFilter, type AudienceMember } from '../common/audience/audience';
+import { isDuplicateKey } from '../common/database-errors';
+import { AtomicWrites } from '../database/atomic-writes';
+import {
+  alreadyApplied,
+  appliedValue,
+  ClosedGuards,
+  guardPath as guardKey,
+  markApplied,
+  notYetApplied,
+} from '../database/guards';
+import { Reward, RewardCode, RewardHolding } from './schemas/reward.schema';
+
+export type NewReward = Omit<Reward, '_id' | 'createdAt' | 'updatedAt' | 'applied' | 'codes'>;
+export type RewardChanges = Partial<Omit<NewReward, 'codePool' | 'createdBy'>>;
+
+/** `taken`: now or by an earlier run of the same redemption; `out`: no stock (or limit) left. */
+export type TakeResult = 'taken' | 'out';
+
+export interface AppendResult {
+  added: number;
+  duplicates: number;
+}
+
+const slotId = (rewardId: Types.ObjectId, seq: number) => `${rewardId.toHexString()}|${seq}`;
+const holdingId = (rewardId: Types.ObjectId, userId: Types.ObjectId) =>
+  `${rewardId.toHexString()}|${userId.toHexString()}`;
+
+/**
+ * The only place that touches rewards, holdings (per-member counts) and code pools. Every
+ * "only while" is one atomic primitive (AtomicWrites.updateOne on an `_id`-keyed document), and
+ * each carries the redemption's guard token, so running a step again changes nothing.
+ */
+@Injectable()
+export class RewardsRepository {
+  private readonly closed = new ClosedGuards();
+
+  constructor(
+    @InjectModel(Reward.name) private readonly rewards: Model<Reward>,
+    @InjectModel(RewardHolding.name) private readonly holdings: Model<RewardHolding>,
+    @InjectModel(RewardCode.name) private readonly codes: Model<RewardCode>,
+    private readonly atomic: AtomicWrites,
+  ) {}
+
+  async create(reward: NewReward): Promise<Reward> {
+    return (await this.rewards.create(reward)).toObject();
+  }
+
+  async update(id: Types.ObjectId, changes: RewardChanges): Promise<Reward | null> {
+    const result = await this.atomic.updateOne(this.rewards, { _id: id }, { $set: changes }, { returnDocument: 'after' });
+    return result.doc;
+  }
+
+  find(id: Types.ObjectId): Promise<Reward | null> {
+    return this.rewards.findById(id, { applied: 0 }).lean<Reward>().exec();
+  }
+
+  findMany(ids: Types.ObjectId[]): Promise<Reward[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.rewards
+      .find({ _id: trusted({ $in: ids }) }, { applied: 0 })
+      .lean<Reward[]>()
+      .exec();
+  }
+
+  /** Active rewards aimed at `member`, cheapest first: the audience is part of the query. */
+  listActiveFor(member: AudienceMember, limit: number): Promise<Reward[]> {
+    return this.rewards
+      .find({ active: true, ...audienceFilter(member) }, { applied: 0 })
+      .sort({ cost: 1, _id: 1 })
+      .limit(limit)
+      .lean<Reward[]>()
+      .exec();
+  }
+
+  /** Every reward, withdrawn ones too (the admin catalog editor). */
+  listAll(limit: number): Promise<Reward[]> {
+    return this.rewards.find({}, { applied: 0 }).sort({ _id: -1 }).limit(limit).lean<Reward[]>().exec();
+  }
+
+  /**
+   * Takes one unit of stock for a redemption, only while one is left, once per `token`. A reward
+   * whose stock is unlimited (null) is not touched and counts as taken.
+   */
+  async takeStock(rewardId: Types.ObjectId, token: string): Promise<TakeResult> {
+    const result = await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId, stock: trusted({ $gte: 1 }), ...notYetApplied(token) },
+      (current) => this.guarded(rewardId, token, current, { $inc: { stock: -1 } }),
+    );
+    if (result.changed || appliedValue(result.doc, token) !== undefined) return 'taken';
+    return result.doc && result.doc.stock === null ? 'taken' : 'out';
+  }
+
+  /** Gives back the unit `token` took (undoing a redemption that did not complete); once. */
+  async returnStock(rewardId: Types.ObjectId, token: string): Promise<boolean> {
+    const numeric = await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId, stock: trusted({ $ne: null }), ...alreadyApplied(token) },
+      { $inc: { stock: 1 }, $unset: { [guardKey(token)]: '' } },
+    );
+    if (numeric.changed) return true;
+    // Made unlimited meanwhile: only the guard goes.
+    const unlimited = await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId, stock: null, ...alreadyApplied(token) },
+      { $unset: { [guardKey(token)]: '' } },
+    );
+    return unlimited.changed;
+  }
+
+  /** Restocks one unit for a rejected or cancelled redemption, once per `token` (its settle token). */
+  async restock(rewardId: Types.ObjectId, token: string): Promise<void> {
+    const numeric = await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId, stock: trusted({ $ne: null }), ...notYetApplied(token) },
+      (current) => this.guarded(rewardId, token, current, { $inc: { stock: 1 } }),
+    );
+    if (numeric.changed) return;
+    await this.atomic.updateOne(this.rewards, { _id: rewardId, stock: null, ...notYetApplied(token) }, (current) =>
+      this.guarded(rewardId, token, current, {}),
+    );
+  }
+
+  /** One more held by the member, only while below `limit`, once per `token`. */
+  async takeHolding(rewardId: Types.ObjectId, userId: Types.ObjectId, limit: number, token: string) {
+    const id = holdingId(rewardId, userId);
+    const result = await this.atomic.updateOne(
+      this.holdings,
+      { _id: id, count: trusted({ $lt: limit }), ...notYetApplied(token) },
+      (current) => {
+        const guard = markApplied(token, true, current);
+        return { $inc: { count: 1 }, $set: guard.set, $unset: guard.unset };
+      },
+      { upsert: true },
+    );
+    return result.changed || appliedValue(result.doc, token) !== undefined ? 'taken' : 'out';
+  }
+
+  /** Undoes `token`'s take (a redemption that did not complete). */
+  async returnHolding(rewardId: Types.ObjectId, userId: Types.ObjectId, token: string): Promise<void> {
+    await this.atomic.updateOne(
+      this.holdings,
+      { _id: holdingId(rewardId, userId), ...alreadyApplied(token) },
+      { $inc: { count: -1 }, $unset: { [guardKey(token)]: '' } },
+    );
+  }
+
+  /** One fewer held (a rejected or cancelled redemption), once per `token`. */
+  async releaseHolding(rewardId: Types.ObjectId, userId: Types.ObjectId, token: string): Promise<void> {
+    await this.atomic.updateOne(
+      this.holdings,
+      { _id: holdingId(rewardId, userId), count: trusted({ $gte: 1 }), ...notYetApplied(token) },
+      (current) => {
+        const guard = markApplied(token, true, current);
+        return { $inc: { count: -1 }, $set: guard.set, $unset: guard.unset };
+      },
+    );
+  }
+
+  async holding(rewardId: Types.ObjectId, userId: Types.ObjectId): Promise<number> {
+    const row = await this.holdings
+      .findById(holdingId(rewardId, userId), { count: 1 })
+      .lean<Pick<RewardHolding, 'count'>>()
+      .exec();
+    return row?.count ?? 0;
+  }
+
+  /** The redemption that used `token` here is finished: its guard may go with a later update. */
+  closeGuard(rewardId: Types.ObjectId, token: string): void {
+    this.closed.add(rewardId.toHexString(), token);
+  }
+
+  // ---- code pools --------------------------------------------------------------------------
+
+  /**
+   * Appends codes to a pool: each at the next free position (a position is claimed by inserting
+   * its slot, so concurrent uploads never share one; a code already in the pool is refused by the
+   * unique index and skipped), then the pool's end and its stock move over every slot present, in
+   * one conditional update. Slots a crashed upload left beyond the end are counted by the next.
+   */
+  async appendCodes(rewardId: Types.ObjectId, codes: string[]): Promise<AppendResult> {
+    let duplicates = 0;
+    let queue = [...codes];
+    for (let round = 0; round < 1000; round++) {
+      const reward = await this.rewards.findById(rewardId, { codes: 1 }).lean<Reward>().exec();
+      if (!reward) return { added: 0, duplicates };
+      let position = reward.codes?.end ?? 0;
+      // Slots written beyond the end (a crashed or concurrent upload) are counted first.
+      while (await this.codes.exists({ _id: slotId(rewardId, position) }).exec()) position++;
+      const rest: string[] = [];
+      for (let index = 0; index < queue.length; index++) {
+        const code = queue[index];
+        const inserted = await this.insertSlot(rewardId, position, code);
+        if (inserted === 'inserted') position++;
+        else if (inserted === 'duplicate') duplicates++;
+        else {
+          rest.push(...queue.slice(index)); // someone else took this position: count, then go on
+          break;
+        }
+      }
+      await this.advanceEnd(rewardId);
+      if (!rest.length) break;
+      queue = rest;
+    }
+    return { added: codes.length - duplicates, duplicates };
+  }
+
+  private async insertSlot(rewardId: Types.ObjectId, seq: number, code: string) {
+    try {
+      await this.codes.collection.insertOne({
+        _id: slotId(rewardId, seq) as never,
+        rewardId,
+        seq,
+        code,
+        redemptionId: null,
+        assignedAt: null,
+        uploadedAt: new Date(),
+      });
+      return 'inserted' as const;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.codes.exists({ _id: slotId(rewardId, seq) }).exec()) ? ('taken' as const) : ('duplicate' as const);
+    }
+  }
+
+  /** Moves the pool's end (and stock) over every slot present past it, once per end value. */
+  private async advanceEnd(rewardId: Types.ObjectId): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const reward = await this.rewards.findById(rewardId, { codes: 1 }).lean<Reward>().exec();
+      const end = reward?.codes?.end ?? 0;
+      let position = end;
+      while (await this.codes.exists({ _id: slotId(rewardId, position) }).exec()) position++;
+      if (position === end) return;
+      const moved = await this.atomic.updateOne(
+        this.rewards,
+        { _id: rewardId, 'codes.end': end },
+        { $set: { 'codes.end': position }, $inc: { stock: position - end } },
+      );
+      if (moved.changed) return;
+    }
+  }
+
+  /**
+   * Hands a code to a redemption that holds a unit of the pool's stock: the slot at the pool's
+   * next position, claimed with a conditional update (only while unassigned), so no code goes to
+   * two redemptions. A position skipped by a crash is found again through the free-code query.
+   * Returns the code (the same one when the redemption already holds one), or null when none is free.
+   */
+  async assignCode(rewardId: Types.ObjectId, redemptionId: string): Promise<RewardCode | null> {
+    const held = await this.codes
+      .findOne({ rewardId, redemptionId })
+      .lean<RewardCode>()
+      .exec();
+    if (held) return held;
+    const advanced = await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId },
+      { $inc: { 'codes.next': 1 } },
+      { returnDocument: 'before' },
+    );
+    const seq = advanced.doc?.codes?.next ?? 0;
+    if (seq < (advanced.doc?.codes?.end ?? 0)) {
+      const claimed = await this.claimSlot(slotId(rewardId, seq), redemptionId);
+      if (claimed) return claimed;
+    }
+    for (let round = 0; round < 20; round++) {
+      const free = await this.codes
+        .find({ rewardId, redemptionId: null })
+        .sort({ seq: 1 })
+        .limit(10)
+        .lean<RewardCode[]>()
+        .exec();
+      if (!free.length) return null;
+      for (const slot of free) {
+        const claimed = await this.claimSlot(slot._id, redemptionId);
+        if (claimed) return claimed;
+      }
+    }
+    return null;
+  }
+
+  private async claimSlot(id: string, redemptionId: string): Promise<RewardCode | null> {
+    const result = await this.atomic.updateOne(
+      this.codes,
+      { _id: id, redemptionId: null },
+      { $set: { redemptionId, assignedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+    return result.changed ? result.doc : null;
+  }
+
+  /** Frees a code a redemption holds by mistake (two runs of it claimed two). */
+  async releaseCode(slot: string, redemptionId: string): Promise<void> {
+    await this.atomic.updateOne(this.codes, { _id: slot, redemptionId }, { $set: { redemptionId: null, assignedAt: null } });
+  }
+
+  /** Codes of a pool: total uploaded and still free. */
+  async codeCounts(rewardId: Types.ObjectId): Promise<{ uploaded: number; free: number }> {
+    const [uploaded, free] = await Promise.all([
+      this.codes.countDocuments({ rewardId }).exec(),
+      this.codes.countDocuments({ rewardId, redemptionId: null }).exec(),
+    ]);
+    return { uploaded, free };
+  }
+
+  /** A guarded update of a reward: the token set, stale guards (and closed ones) dropped. */
+  private guarded(rewardId: Types.ObjectId, token: string, current: unknown, update: Record<string, unknown>) {
+    const guard = markApplied(token, true, current as never);
+    return {
+      ...update,
+      $set: guard.set,
+      $unset: { ...guard.unset, ...this.closed.take(rewardId.toHexString()) },
+    };
+  }
+}
