@@ -26,7 +26,8 @@ export function parseCodes(text: string): { codes: string[]; repeated: number } 
   rows.forEach((row, index) => {
     const code = (row[column] ?? '').trim();
     if (!code) return;
-    if (!CODE.test(code)) throw new BadRequestException(`codes: line ${index + 1} is not a code (1–100 printable characters)`);
+    if (!CODE.test(code))
+      throw new BadRequestException(`codes: line ${index + 1} is not a code (1–100 printable characters)`);
     if (seen.has(code)) repeated++;
     else {
       seen.add(code);

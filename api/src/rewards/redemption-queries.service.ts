@@ -49,7 +49,10 @@ export class RedemptionQueriesService {
 
   /** Pending redemptions (by default) for a fulfilment partner, one row each. */
   async csv(query: RedemptionCsvQueryDto): Promise<string> {
-    const rows = await this.redemptions.listQueue(this.filter({ status: query.status ?? 'pending', ...query }), CSV_LIMIT);
+    const rows = await this.redemptions.listQueue(
+      this.filter({ status: query.status ?? 'pending', ...query }),
+      CSV_LIMIT,
+    );
     const items = await this.withMembers(rows);
     const header = ['redemptionId', 'createdAt', 'status', 'reward', 'kind', 'cost', 'member', 'email', 'note'];
     const body = items.map((item) => [

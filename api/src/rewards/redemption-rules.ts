@@ -13,7 +13,10 @@ export function redemptionId(userId: string, idempotencyKey: string): string {
 export const REDEMPTION_ID = /^[0-9a-f]{32}$/;
 
 /** The distinct answers when a redemption is refused (409). */
-export function refusal(reason: FailureReason, detail: { limit?: number | null; short?: number } = {}): ConflictException {
+export function refusal(
+  reason: FailureReason,
+  detail: { limit?: number | null; short?: number } = {},
+): ConflictException {
   switch (reason) {
     case 'points':
       return new ConflictException(

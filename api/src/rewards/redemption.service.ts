@@ -6,6 +6,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import AsyncLock from 'async-lock';
 import { Types } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { isOutage } from '../common/database-errors';
@@ -47,6 +48,13 @@ const hex = (id: Types.ObjectId) => id.toHexString();
 @Injectable()
 export class RedemptionService {
   private readonly logger = new Logger(RedemptionService.name);
+  /**
+   * One member's redemptions run one at a time in this process. Correctness does not depend on
+   * it (every step is atomic across processes); it keeps a burst from one phone (or a script)
+   * from piling onto the member's wallet: in order, each request sees the balance the previous
+   * one left, and once it is spent a refusal costs one read instead of a contended debit.
+   */
+  private readonly perMember = new AsyncLock({ maxPending: 100_000 });
 
   constructor(
     private readonly redemptions: RedemptionsRepository,
@@ -63,6 +71,14 @@ export class RedemptionService {
     key?: string,
   ): Promise<{ redemption: Redemption; created: boolean }> {
     if (!caller.roles.includes('member')) throw new ForbiddenException('Only members redeem rewards');
+    return this.perMember.acquire(caller.id, () => this.redeemInTurn(caller, rewardIdText, key));
+  }
+
+  private async redeemInTurn(
+    caller: Principal,
+    rewardIdText: string,
+    key?: string,
+  ): Promise<{ redemption: Redemption; created: boolean }> {
     const idempotencyKey = key ?? new Types.ObjectId().toHexString();
     const id = redemptionId(caller.id, idempotencyKey);
     const existing = await this.redemptions.find(id);
@@ -104,7 +120,10 @@ export class RedemptionService {
     if (!(await this.redemptions.insert(draft))) {
       return { redemption: await this.answerTwin((await this.redemptions.find(id))!), created: false };
     }
-    return { redemption: await this.run({ ...draft, createdAt: new Date(), updatedAt: new Date() }, owner), created: true };
+    return {
+      redemption: await this.run({ ...draft, createdAt: new Date(), updatedAt: new Date() }, owner),
+      created: true,
+    };
   }
 
   /** Steps 2–4 for a redemption this run owns. */
@@ -226,7 +245,8 @@ export class RedemptionService {
       await new Promise((resolve) => setTimeout(resolve, 100));
       redemption = (await this.redemptions.find(redemption._id))!;
     }
-    if (redemption.state === 'failed') throw refusal(redemption.failure ?? 'interrupted', { limit: redemption.plan.limit });
+    if (redemption.state === 'failed')
+      throw refusal(redemption.failure ?? 'interrupted', { limit: redemption.plan.limit });
     return redemption;
   }
 
@@ -264,7 +284,9 @@ export class RedemptionService {
     const decided = await this.redemptions.decide(id, to, new Types.ObjectId(caller.id), note ?? null);
     if (!decided) {
       const now = (await this.redemptions.find(id))!;
-      throw new ConflictException(`This redemption is already ${now.state === 'issuing' ? 'being fulfilled' : now.state}`);
+      throw new ConflictException(
+        `This redemption is already ${now.state === 'issuing' ? 'being fulfilled' : now.state}`,
+      );
     }
     if (to !== 'fulfilled') await this.settle(decided);
     await this.announce(decided);
@@ -299,7 +321,8 @@ export class RedemptionService {
         report.settled++;
       }
     }
-    if (report.undone || report.issued || report.settled) this.logger.warn(`Redemptions finished: ${JSON.stringify(report)}`);
+    if (report.undone || report.issued || report.settled)
+      this.logger.warn(`Redemptions finished: ${JSON.stringify(report)}`);
     return report;
   }
 

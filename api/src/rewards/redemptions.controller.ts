@@ -33,7 +33,10 @@ export class RedemptionsController {
   ) {}
 
   @Post('rewards/:id/redemptions')
-  @ApiCreatedResponse({ type: RedemptionDto, description: 'The same idempotencyKey again: 200 with the same redemption.' })
+  @ApiCreatedResponse({
+    type: RedemptionDto,
+    description: 'The same idempotencyKey again: 200 with the same redemption.',
+  })
   @ApiOkResponse({ type: RedemptionDto, description: 'A repeat of an earlier request (same idempotencyKey).' })
   async redeem(
     @CurrentUser() caller: Principal,

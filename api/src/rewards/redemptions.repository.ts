@@ -32,7 +32,9 @@ export class RedemptionsRepository {
   /** Writes a new redemption (the commit point of its steps); false when its `_id` exists. */
   insert(redemption: NewRedemption): Promise<boolean> {
     const now = new Date();
-    return insertOnce(() => this.redemptions.collection.insertOne({ ...redemption, createdAt: now, updatedAt: now } as never));
+    return insertOnce(() =>
+      this.redemptions.collection.insertOne({ ...redemption, createdAt: now, updatedAt: now } as never),
+    );
   }
 
   find(id: string): Promise<Redemption | null> {
@@ -60,7 +62,11 @@ export class RedemptionsRepository {
   }
 
   /** `reserving` → `to` by its owner, once: the redemption is committed. */
-  async commit(id: string, owner: string, to: 'pending' | 'issuing'): Promise<{ changed: boolean; doc: Redemption | null }> {
+  async commit(
+    id: string,
+    owner: string,
+    to: 'pending' | 'issuing',
+  ): Promise<{ changed: boolean; doc: Redemption | null }> {
     return this.atomic.updateOne(
       this.redemptions,
       { _id: id, state: 'reserving', owner },
@@ -164,15 +170,28 @@ export class RedemptionsRepository {
     return [...running, ...unsettled];
   }
 
-  /** Points given to each of these donation rewards (pending and fulfilled redemptions). */
+  /** Points given to each of these donation rewards (pending and fulfilled redemptions), and how many gifts. */
   async givenTo(rewardIds: Types.ObjectId[]): Promise<Map<string, { points: number; donors: number }>> {
     if (!rewardIds.length) return new Map();
+    const given = { rewardId: trusted({ $in: rewardIds }), state: trusted({ $in: ['pending', 'fulfilled'] }) };
     const rows = await this.redemptions
-      .aggregate<{ _id: Types.ObjectId; points: number; donations: number }>([
-        { $match: { rewardId: trusted({ $in: rewardIds }), state: trusted({ $in: ['pending', 'fulfilled'] }) } },
-        { $group: { _id: '$rewardId', points: { $sum: '$cost' }, donations: { $sum: 1 } } },
+      .aggregate<{ _id: Types.ObjectId; points: number }>([
+        { $match: given },
+        { $group: { _id: '$rewardId', points: { $sum: '$cost' } } },
       ])
       .exec();
-    return new Map(rows.map((row) => [row._id.toHexString(), { points: row.points, donors: row.donations }]));
+    // Counted apart: FerretDB 1.24 sums a constant (`$sum: 1`) as 0.
+    const counts = await Promise.all(
+      rewardIds.map((rewardId) =>
+        this.redemptions.countDocuments({ rewardId, state: trusted({ $in: ['pending', 'fulfilled'] }) }).exec(),
+      ),
+    );
+    const points = new Map(rows.map((row) => [row._id.toHexString(), row.points]));
+    return new Map(
+      rewardIds.map((id, index) => [
+        id.toHexString(),
+        { points: points.get(id.toHexString()) ?? 0, donors: counts[index] },
+      ]),
+    );
   }
 }

@@ -126,7 +126,9 @@ export class RewardCatalogService {
       this.redemptions.givenTo(donations),
       member ? this.ledger.wallet(caller.id).then((wallet) => wallet.balance) : Promise.resolve(0),
       member
-        ? Promise.all(rewards.map((reward) => (reward.perMemberLimit ? this.rewards.holding(reward._id, member._id) : 0)))
+        ? Promise.all(
+            rewards.map((reward) => (reward.perMemberLimit ? this.rewards.holding(reward._id, member._id) : 0)),
+          )
         : Promise.resolve(rewards.map(() => 0)),
     ]);
     const tierRank = member ? this.content.tierRank(member.tierKey) : 0;

@@ -34,7 +34,10 @@ export class RewardsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: RewardListDto, description: 'Members: active rewards aimed at them, with affordable and locked.' })
+  @ApiOkResponse({
+    type: RewardListDto,
+    description: 'Members: active rewards aimed at them, with affordable and locked.',
+  })
   async list(@CurrentUser() caller: Principal, @Query() query: RewardQueryDto): Promise<RewardListDto> {
     return { items: await this.catalog.list(caller, query.all === 'true') };
   }
@@ -48,7 +51,10 @@ export class RewardsController {
   @Post(':id/codes')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOkResponse({ type: UploadCodesResultDto, description: 'Adds codes (pasted lines or a CSV’s text) to a code pool.' })
+  @ApiOkResponse({
+    type: UploadCodesResultDto,
+    description: 'Adds codes (pasted lines or a CSV’s text) to a code pool.',
+  })
   uploadCodes(@Param('id') id: string, @Body() body: UploadCodesDto): Promise<UploadCodesResultDto> {
     return this.catalog.uploadCodes(id, body.codes);
   }

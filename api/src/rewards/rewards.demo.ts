@@ -113,7 +113,9 @@ export class RewardsDemo {
             adminPrincipal,
             redemption._id,
             outcome,
-            outcome === 'rejected' ? 'Sorry, this offer is not available for your account type.' : 'Sent to your email.',
+            outcome === 'rejected'
+              ? 'Sorry, this offer is not available for your account type.'
+              : 'Sent to your email.',
           );
       } catch (error) {
         this.logger.warn(`Demo redemption ${email} → ${rewardName}: ${(error as Error).message}`);

@@ -50,7 +50,12 @@ export class RewardsRepository {
   }
 
   async update(id: Types.ObjectId, changes: RewardChanges): Promise<Reward | null> {
-    const result = await this.atomic.updateOne(this.rewards, { _id: id }, { $set: changes }, { returnDocument: 'after' });
+    const result = await this.atomic.updateOne(
+      this.rewards,
+      { _id: id },
+      { $set: changes },
+      { returnDocument: 'after' },
+    );
     return result.doc;
   }
 
@@ -223,7 +228,9 @@ export class RewardsRepository {
       return 'inserted' as const;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return (await this.codes.exists({ _id: slotId(rewardId, seq) }).exec()) ? ('taken' as const) : ('duplicate' as const);
+      return (await this.codes.exists({ _id: slotId(rewardId, seq) }).exec())
+        ? ('taken' as const)
+        : ('duplicate' as const);
     }
   }
 
@@ -251,10 +258,7 @@ export class RewardsRepository {
    * Returns the code (the same one when the redemption already holds one), or null when none is free.
    */
   async assignCode(rewardId: Types.ObjectId, redemptionId: string): Promise<RewardCode | null> {
-    const held = await this.codes
-      .findOne({ rewardId, redemptionId })
-      .lean<RewardCode>()
-      .exec();
+    const held = await this.codes.findOne({ rewardId, redemptionId }).lean<RewardCode>().exec();
     if (held) return held;
     const advanced = await this.atomic.updateOne(
       this.rewards,
@@ -295,7 +299,11 @@ export class RewardsRepository {
 
   /** Frees a code a redemption holds by mistake (two runs of it claimed two). */
   async releaseCode(slot: string, redemptionId: string): Promise<void> {
-    await this.atomic.updateOne(this.codes, { _id: slot, redemptionId }, { $set: { redemptionId: null, assignedAt: null } });
+    await this.atomic.updateOne(
+      this.codes,
+      { _id: slot, redemptionId },
+      { $set: { redemptionId: null, assignedAt: null } },
+    );
   }
 
   /** Codes of a pool: total uploaded and still free. */

@@ -43,7 +43,11 @@ export class CreateRewardDto {
   @MaxLength(32)
   minTier?: string | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'At most this many per member (pending or fulfilled)' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'At most this many per member (pending or fulfilled)',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
