@@ -5,7 +5,13 @@ import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { TiersService } from './tiers.service';
 
-export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings', 'finish-redemptions'] as const;
+export const JOB_NAMES = [
+  'expire-points',
+  'review-tiers',
+  'reconcile',
+  'finish-postings',
+  'finish-redemptions',
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**

@@ -111,7 +111,15 @@ export class Notifier {
   @OnDomainEvent('redemption.changed')
   async onRedemptionChanged(event: RedemptionChangedEvent): Promise<void> {
     const { userId, redemptionId, rewardId, rewardName: reward, status, cost, note, code } = event;
-    this.gateway.toUser(userId, 'redemption.updated', { id: redemptionId, status, rewardId, rewardName: reward, cost, note, code });
+    this.gateway.toUser(userId, 'redemption.updated', {
+      id: redemptionId,
+      status,
+      rewardId,
+      rewardName: reward,
+      cost,
+      note,
+      code,
+    });
     const link = '/rewards/redemptions';
     if (status === 'fulfilled') {
       const variant = event.hasCode ? ('code' as const) : note ? ('note' as const) : undefined;

@@ -13,7 +13,8 @@ const CODE = /^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/;
 export function parseCodes(text: string): { codes: string[]; repeated: number } {
   let rows: string[][];
   try {
-    rows = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+    const parsed: string[][] = parse(text, { relax_column_count: true, skip_empty_lines: true, trim: true, bom: true });
+    rows = parsed;
   } catch (error) {
     throw new BadRequestException(`codes: not readable as lines or CSV (${(error as Error).message})`);
   }

@@ -79,7 +79,7 @@ export class RewardCatalogService {
   /** Members: active rewards aimed at them. Staff: every active one, or (`all`) withdrawn ones too. */
   async list(caller: Principal, all = false): Promise<RewardDto[]> {
     if (isStaff(caller) && !caller.roles.includes('member')) {
-      const rows = all ? await this.rewards.listAll(LIST_LIMIT) : await this.rewards.listAll(LIST_LIMIT);
+      const rows = await this.rewards.listAll(LIST_LIMIT);
       return this.toDtos(all ? rows : rows.filter((reward) => reward.active), caller);
     }
     const member = await this.member(caller.id);
@@ -122,14 +122,13 @@ export class RewardCatalogService {
 
   private async toDtos(rewards: Reward[], caller: Principal, member?: UserRecord): Promise<RewardDto[]> {
     const donations = rewards.filter((reward) => reward.kind === 'donation').map((reward) => reward._id);
+    const holdings = rewards.map((reward) =>
+      member && reward.perMemberLimit ? this.rewards.holding(reward._id, member._id) : Promise.resolve(0),
+    );
     const [given, balance, held] = await Promise.all([
       this.redemptions.givenTo(donations),
       member ? this.ledger.wallet(caller.id).then((wallet) => wallet.balance) : Promise.resolve(0),
-      member
-        ? Promise.all(
-            rewards.map((reward) => (reward.perMemberLimit ? this.rewards.holding(reward._id, member._id) : 0)),
-          )
-        : Promise.resolve(rewards.map(() => 0)),
+      Promise.all(holdings),
     ]);
     const tierRank = member ? this.content.tierRank(member.tierKey) : 0;
     const tier = (key: string) => {
