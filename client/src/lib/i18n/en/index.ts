@@ -7,6 +7,7 @@ import { leaderboards } from './leaderboards';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
+import { rewards } from './rewards';
 import { rules } from './rules';
 
 /**
@@ -15,7 +16,19 @@ import { rules } from './rules';
  * Keys are `<area>.<what>`; placeholders are `{name}`. Every string the UI shows lives here; another
  * language is a catalog of type `Messages` (a missing key is a build error).
  */
-const areas = { app, auth, badges, challenges, dashboard, leaderboards, manage, notifications, profile, rules };
+const areas = {
+  app,
+  auth,
+  badges,
+  challenges,
+  dashboard,
+  leaderboards,
+  manage,
+  notifications,
+  profile,
+  rewards,
+  rules,
+};
 
 type Areas = typeof areas;
 type Area = keyof Areas;
