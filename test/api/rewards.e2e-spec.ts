@@ -357,6 +357,11 @@ describe('rewards and redemptions', () => {
           .send({ note: 'Not in your region' })
           .expect(200);
         await http().post(`/api/redemptions/${c.id}/cancel`).set(bearer(member.token)).send({}).expect(200);
+        const after = await http()
+          .get(`/api/redemptions.csv?rewardId=${reward.id}`)
+          .set(bearer(admin().token))
+          .expect(200);
+        expect(after.text.trim().split('\r\n')).toHaveLength(1); // only pending ones by default
         await eventually(() => updates.length >= 3);
         expect(updates.map((u) => [u.id, u.status])).toEqual([
           [a.id, 'fulfilled'],

@@ -50,7 +50,7 @@ export class RedemptionQueriesService {
   /** Pending redemptions (by default) for a fulfilment partner, one row each. */
   async csv(query: RedemptionCsvQueryDto): Promise<string> {
     const rows = await this.redemptions.listQueue(
-      this.filter({ status: query.status ?? 'pending', ...query }),
+      this.filter({ ...query, status: query.status ?? 'pending' }),
       CSV_LIMIT,
     );
     const items = await this.withMembers(rows);

@@ -276,12 +276,19 @@ export class RedemptionService {
     id: string,
     to: Exclude<RedemptionStatus, 'pending'>,
     note?: string,
+    code?: string,
   ): Promise<Redemption> {
     const current = await this.redemptions.find(id);
     const own = current?.userId.toHexString() === caller.id;
     const visible = current && current.state !== 'reserving' && current.state !== 'failed';
     if (!visible || (to === 'cancelled' && !own)) throw new NotFoundException('Redemption not found');
-    const decided = await this.redemptions.decide(id, to, new Types.ObjectId(caller.id), note ?? null);
+    const decided = await this.redemptions.decide(
+      id,
+      to,
+      new Types.ObjectId(caller.id),
+      note ?? null,
+      to === 'fulfilled' ? (code ?? null) : null,
+    );
     if (!decided) {
       const now = (await this.redemptions.find(id))!;
       throw new ConflictException(

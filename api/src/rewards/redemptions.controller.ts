@@ -6,6 +6,7 @@ import { CurrentUser, Roles } from '../common/auth.decorators';
 import type { Principal } from '../common/roles';
 import {
   DecisionNoteDto,
+  FulfilDto,
   mapRedemption,
   RedeemDto,
   RedemptionCsvQueryDto,
@@ -82,15 +83,14 @@ export class RedemptionsController {
   @Post('redemptions/:id/fulfil')
   @HttpCode(200)
   @Roles('admin')
-  @ApiOkResponse({ type: RedemptionDto })
+  @ApiOkResponse({ type: RedemptionDto, description: 'With an optional code that only the member sees.' })
   async fulfil(
     @CurrentUser() caller: Principal,
     @Param('id') id: string,
-    @Body() body: DecisionNoteDto,
+    @Body() body: FulfilDto,
   ): Promise<RedemptionDto> {
-    return mapRedemption(await this.redemptions.decide(caller, checkedId(id), 'fulfilled', body.note), {
-      showCode: false,
-    });
+    const fulfilled = await this.redemptions.decide(caller, checkedId(id), 'fulfilled', body.note, body.code);
+    return mapRedemption(fulfilled, { showCode: false });
   }
 
   @Post('redemptions/:id/reject')

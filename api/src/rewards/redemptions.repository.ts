@@ -104,6 +104,7 @@ export class RedemptionsRepository {
     to: Exclude<RedemptionStatus, 'pending'>,
     by: Types.ObjectId,
     note: string | null,
+    code: string | null = null,
   ): Promise<Redemption | null> {
     const giveBack = to !== 'fulfilled';
     const result = await this.atomic.updateOne(
@@ -115,6 +116,7 @@ export class RedemptionsRepository {
           note,
           decidedBy: by,
           decidedAt: new Date(),
+          ...(code ? { code } : {}),
           ...(giveBack ? { settleToken: new Types.ObjectId(), settled: false } : {}),
         },
       },

@@ -13,12 +13,12 @@ import type { RedemptionStatus } from './schemas/redemption.schema';
 /** The demo catalog: one of each kind, a code pool, a Gold-only experience, a donation. */
 const DEMO_REWARDS: Array<CreateRewardDto & { codes?: string[] }> = [
   {
-    name: '€25 hardware store gift card',
+    name: '€10 hardware store gift card',
     description: 'A digital gift card for Nordic Tools stores and webshop. Your code appears as soon as you redeem.',
     kind: 'gift-card',
-    cost: 400,
+    cost: 250,
     codePool: true,
-    codes: Array.from({ length: 12 }, (_, i) => `NT25-DEMO-${String(1001 + i)}`),
+    codes: Array.from({ length: 12 }, (_, i) => `NT10-DEMO-${String(1001 + i)}`),
   },
   {
     name: '10% off your next order',
@@ -46,19 +46,22 @@ const DEMO_REWARDS: Array<CreateRewardDto & { codes?: string[] }> = [
     name: 'Early access: the new installer app',
     description: 'Join the beta of our new installer app before anyone else and tell the product team what you think.',
     kind: 'early-access',
-    cost: 200,
+    cost: 100,
     stock: 25,
   },
 ];
 
-/** A few redemptions in each state: [member email, reward name, what happens to it]. */
+/**
+ * A few redemptions in each state: [member email, reward name, what happens to it], in order,
+ * within the demo members' balances (Ana 460, Ella 200; Bo's 1,280 stays as the dashboard shows it).
+ */
 const DEMO_REDEMPTIONS: Array<[string, string, RedemptionStatus]> = [
+  ['ana@northwind.demo', '€10 hardware store gift card', 'fulfilled'],
   ['ana@northwind.demo', 'Plant trees with Trees for Tomorrow', 'fulfilled'],
-  ['ana@northwind.demo', '10% off your next order', 'pending'],
-  ['bo@northwind.demo', '€25 hardware store gift card', 'fulfilled'],
-  ['bo@northwind.demo', '10% off your next order', 'rejected'],
-  ['bo@northwind.demo', 'Early access: the new installer app', 'cancelled'],
+  ['ana@northwind.demo', 'Early access: the new installer app', 'cancelled'],
+  ['ella@contoso.demo', '10% off your next order', 'rejected'],
   ['ella@contoso.demo', 'Plant trees with Trees for Tomorrow', 'pending'],
+  ['ella@contoso.demo', 'Early access: the new installer app', 'pending'],
 ];
 
 /** Seeds the rewards demo once the demo program exists; idempotent (by name, fixed keys). */

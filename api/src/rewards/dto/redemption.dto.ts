@@ -27,6 +27,18 @@ export class DecisionNoteDto {
   note?: string;
 }
 
+export class FulfilDto extends DecisionNoteDto {
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description: 'A code for the member (a voucher from a fulfilment partner); only its member sees it',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @Matches(/^[\x21-\x7e](?:[\x20-\x7e]{0,98}[\x21-\x7e])?$/, { message: 'code must be printable characters' })
+  code?: string;
+}
+
 const CURSOR = /^\d{1,15}_[0-9a-f]{32}$/;
 
 export class RedemptionPageDto {

@@ -50,12 +50,13 @@ export interface QueueFilter {
 
 export const redemptionQueue = (query: QueueFilter) => unwrap(api.GET('/api/redemptions', { params: { query } }));
 
-export function decideRedemption(id: string, decision: Decision, note?: string) {
-  const request = { ...byId(id), body: note ? { note } : {} };
+/** Fulfils (optionally with a code only the member sees) or rejects a pending redemption. */
+export function decideRedemption(id: string, decision: Decision, note?: string, code?: string) {
+  const withNote = note ? { note } : {};
   return unwrap(
     decision === 'fulfil'
-      ? api.POST('/api/redemptions/{id}/fulfil', request)
-      : api.POST('/api/redemptions/{id}/reject', request),
+      ? api.POST('/api/redemptions/{id}/fulfil', { ...byId(id), body: { ...withNote, ...(code ? { code } : {}) } })
+      : api.POST('/api/redemptions/{id}/reject', { ...byId(id), body: withNote }),
   );
 }
 

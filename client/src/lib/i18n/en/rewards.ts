@@ -115,6 +115,8 @@ export const rewards = {
   'queue.csv': 'Download CSV',
   'queue.from': '{name} ({email}) · {date}',
   'queue.note': 'Note to the member (optional)',
+  'queue.code': 'Code for the member (optional)',
+  'queue.codeHint': 'A voucher or tracking code; only the member sees it.',
   'queue.fulfil': 'Fulfil',
   'queue.reject': 'Reject and refund',
   'queue.fulfilled': 'Fulfilled: {reward} for {name}',
