@@ -88,6 +88,8 @@ export interface PostingPlan {
   /** Counters reserved before the commit (activity caps), released if the entry never exists. */
   reservations?: string[];
   activity?: ActivityFacts;
+  /** A debit whose key the caller guarantees is new (see PlanOptions.freshKey). */
+  freshKey?: true;
   openedAt: number;
 }
 

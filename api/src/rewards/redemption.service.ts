@@ -163,15 +163,19 @@ export class RedemptionService {
   /** The points; false when the balance does not cover them. */
   private async debit(redemption: Redemption): Promise<boolean> {
     try {
-      await this.ledger.record({
-        userId: redemption.userId,
-        organizationId: redemption.organizationId,
-        amount: -redemption.cost,
-        kind: 'redeem',
-        reason: `Redeemed: ${redemption.rewardName}`,
-        source: { type: 'redemption', id: redemption._id },
-        idempotencyKey: `redeem:${redemption._id}`,
-      });
+      await this.ledger.record(
+        {
+          userId: redemption.userId,
+          organizationId: redemption.organizationId,
+          amount: -redemption.cost,
+          kind: 'redeem',
+          reason: `Redeemed: ${redemption.rewardName}`,
+          source: { type: 'redemption', id: redemption._id },
+          idempotencyKey: `redeem:${redemption._id}`,
+          // Posted once, by the run that owns the redemption (a run that takes over never debits).
+        },
+        { freshKey: true },
+      );
       return true;
     } catch (error) {
       if (error instanceof ConflictException) return false;
@@ -309,6 +313,7 @@ export class RedemptionService {
       await this.rewards.releaseHolding(redemption.rewardId, redemption.userId, guardToken(token, 'limit'));
     }
     await this.redemptions.markSettled(redemption._id);
+    if (redemption.plan.stock) this.rewards.closeGuard(redemption.rewardId, guardToken(token, 'restock'));
   }
 
   /**

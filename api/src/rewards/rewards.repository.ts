@@ -4,14 +4,7 @@ import { Model, trusted, Types } from 'mongoose';
 import { audienceFilter, type AudienceMember } from '../common/audience/audience';
 import { isDuplicateKey } from '../common/database-errors';
 import { AtomicWrites } from '../database/atomic-writes';
-import {
-  alreadyApplied,
-  appliedValue,
-  ClosedGuards,
-  guardPath as guardKey,
-  markApplied,
-  notYetApplied,
-} from '../database/guards';
+import { alreadyApplied, appliedValue, guardPath as guardKey, markApplied, notYetApplied } from '../database/guards';
 import { Reward, RewardCode, RewardHolding } from './schemas/reward.schema';
 
 export type NewReward = Omit<Reward, '_id' | 'createdAt' | 'updatedAt' | 'applied' | 'codes'>;
@@ -25,6 +18,9 @@ export interface AppendResult {
   duplicates: number;
 }
 
+/** At most this many finished guards wait per reward (the retention drops any beyond). */
+const MAX_FINISHED = 5_000;
+
 const slotId = (rewardId: Types.ObjectId, seq: number) => `${rewardId.toHexString()}|${seq}`;
 const holdingId = (rewardId: Types.ObjectId, userId: Types.ObjectId) =>
   `${rewardId.toHexString()}|${userId.toHexString()}`;
@@ -36,7 +32,13 @@ const holdingId = (rewardId: Types.ObjectId, userId: Types.ObjectId) =>
  */
 @Injectable()
 export class RewardsRepository {
-  private readonly closed = new ClosedGuards();
+  /**
+   * Guards of redemptions that finished taking stock (committed, or given back), per reward: the
+   * next guarded update of that reward drops them. Unlike a ledger posting nothing replays a
+   * finished redemption's take, so they go at once rather than after ClosedGuards' grace minute,
+   * keeping the hottest document of a sale small.
+   */
+  private readonly finished = new Map<string, string[]>();
 
   constructor(
     @InjectModel(Reward.name) private readonly rewards: Model<Reward>,
@@ -174,9 +176,11 @@ export class RewardsRepository {
     return row?.count ?? 0;
   }
 
-  /** The redemption that used `token` here is finished: its guard may go with a later update. */
+  /** The redemption that used `token` here is finished: its guard goes with the reward's next update. */
   closeGuard(rewardId: Types.ObjectId, token: string): void {
-    this.closed.add(rewardId.toHexString(), token);
+    const list = this.finished.get(rewardId.toHexString()) ?? [];
+    if (list.length < MAX_FINISHED) list.push(guardKey(token));
+    this.finished.set(rewardId.toHexString(), list);
   }
 
   // ---- code pools --------------------------------------------------------------------------
@@ -315,13 +319,19 @@ export class RewardsRepository {
     return { uploaded, free };
   }
 
-  /** A guarded update of a reward: the token set, stale guards (and closed ones) dropped. */
+  /** A guarded update of a reward: the token set, stale guards and finished ones dropped. */
   private guarded(rewardId: Types.ObjectId, token: string, current: unknown, update: Record<string, unknown>) {
     const guard = markApplied(token, true, current as never);
+    const own = guardKey(token);
+    const finished = this.finished.get(rewardId.toHexString()) ?? [];
+    this.finished.delete(rewardId.toHexString());
+    // A path inside a slot that goes whole (past the retention) is dropped with it.
+    const slotsGoing = Object.keys(guard.unset);
+    const drop = finished.filter((path) => path !== own && !slotsGoing.some((slot) => path.startsWith(`${slot}.`)));
     return {
       ...update,
       $set: guard.set,
-      $unset: { ...guard.unset, ...this.closed.take(rewardId.toHexString()) },
+      $unset: { ...guard.unset, ...Object.fromEntries(drop.map((path) => [path, ''])) },
     };
   }
 }
