@@ -18,6 +18,8 @@ export interface AppendResult {
   duplicates: number;
 }
 
+/** At most this many stock takes go in one update. */
+const MAX_STOCK_BATCH = 200;
 /** At most this many finished guards wait per reward (the retention drops any beyond). */
 const MAX_FINISHED = 5_000;
 
@@ -39,6 +41,11 @@ export class RewardsRepository {
    * keeping the hottest document of a sale small.
    */
   private readonly finished = new Map<string, string[]>();
+  /** Stock takes waiting for the reward's current write in this process (see takeStock). */
+  private readonly stockQueues = new Map<
+    string,
+    Array<{ token: string; done: (result: TakeResult) => void; fail: (error: unknown) => void }>
+  >();
 
   constructor(
     @InjectModel(Reward.name) private readonly rewards: Model<Reward>,
@@ -89,14 +96,67 @@ export class RewardsRepository {
   }
 
   /**
-   * Takes one unit of stock for a redemption, only while one is left, once per `token`. A reward
-   * whose stock is unlimited (null) is not touched and counts as taken.
+   * Takes one unit of stock for a redemption, only while one is left, once per `token`. Takes
+   * that arrive while this process is writing the same reward wait and go together as one
+   * conditional update (`stock >= n`, every token absent): on FerretDB each update of the hot
+   * document holds its lease for a few round trips, so one per request would cap a sale at a few
+   * dozen redemptions a second. A batch that does not fit (too little stock, a replayed token)
+   * falls back to one update per token, so the answer for each is exact.
    */
-  async takeStock(rewardId: Types.ObjectId, token: string): Promise<TakeResult> {
+  takeStock(rewardId: Types.ObjectId, token: string): Promise<TakeResult> {
+    const key = rewardId.toHexString();
+    return new Promise<TakeResult>((done, fail) => {
+      const waiting = this.stockQueues.get(key);
+      if (waiting) return void waiting.push({ token, done, fail });
+      this.stockQueues.set(key, [{ token, done, fail }]);
+      void this.drainStock(rewardId);
+    });
+  }
+
+  private async drainStock(rewardId: Types.ObjectId): Promise<void> {
+    const key = rewardId.toHexString();
+    for (;;) {
+      const batch = (this.stockQueues.get(key) ?? []).splice(0, MAX_STOCK_BATCH);
+      if (!batch.length) {
+        this.stockQueues.delete(key);
+        return;
+      }
+      try {
+        const results = await this.takeUnits(
+          rewardId,
+          batch.map((item) => item.token),
+        );
+        batch.forEach((item, index) => item.done(results[index]));
+      } catch (error) {
+        batch.forEach((item) => item.fail(error));
+      }
+    }
+  }
+
+  private async takeUnits(rewardId: Types.ObjectId, tokens: string[]): Promise<TakeResult[]> {
+    const distinct = [...new Set(tokens)];
+    if (distinct.length > 1) {
+      const all = await this.atomic.updateOne(
+        this.rewards,
+        {
+          _id: rewardId,
+          stock: trusted({ $gte: distinct.length }),
+          ...(Object.assign({}, ...distinct.map((token) => notYetApplied(token))) as Record<string, unknown>),
+        },
+        (current) => this.guarded(rewardId, distinct, current, { $inc: { stock: -distinct.length } }),
+      );
+      if (all.changed) return tokens.map(() => 'taken');
+    }
+    const results = new Map<string, TakeResult>();
+    for (const token of distinct) results.set(token, await this.takeUnit(rewardId, token));
+    return tokens.map((token) => results.get(token)!);
+  }
+
+  private async takeUnit(rewardId: Types.ObjectId, token: string): Promise<TakeResult> {
     const result = await this.atomic.updateOne(
       this.rewards,
       { _id: rewardId, stock: trusted({ $gte: 1 }), ...notYetApplied(token) },
-      (current) => this.guarded(rewardId, token, current, { $inc: { stock: -1 } }),
+      (current) => this.guarded(rewardId, [token], current, { $inc: { stock: -1 } }),
     );
     if (result.changed || appliedValue(result.doc, token) !== undefined) return 'taken';
     return result.doc && result.doc.stock === null ? 'taken' : 'out';
@@ -124,11 +184,11 @@ export class RewardsRepository {
     const numeric = await this.atomic.updateOne(
       this.rewards,
       { _id: rewardId, stock: trusted({ $ne: null }), ...notYetApplied(token) },
-      (current) => this.guarded(rewardId, token, current, { $inc: { stock: 1 } }),
+      (current) => this.guarded(rewardId, [token], current, { $inc: { stock: 1 } }),
     );
     if (numeric.changed) return;
     await this.atomic.updateOne(this.rewards, { _id: rewardId, stock: null, ...notYetApplied(token) }, (current) =>
-      this.guarded(rewardId, token, current, {}),
+      this.guarded(rewardId, [token], current, {}),
     );
   }
 
@@ -319,19 +379,17 @@ export class RewardsRepository {
     return { uploaded, free };
   }
 
-  /** A guarded update of a reward: the token set, stale guards and finished ones dropped. */
-  private guarded(rewardId: Types.ObjectId, token: string, current: unknown, update: Record<string, unknown>) {
-    const guard = markApplied(token, true, current as never);
-    const own = guardKey(token);
+  /** A guarded update of a reward: the tokens set, stale guards and finished ones dropped. */
+  private guarded(rewardId: Types.ObjectId, tokens: string[], current: unknown, update: Record<string, unknown>) {
+    const guards = tokens.map((token) => markApplied(token, true, current as never));
+    const set = Object.assign({}, ...guards.map((guard) => guard.set)) as Record<string, unknown>;
+    const unset = guards[0].unset;
+    const own = new Set(tokens.map((token) => guardKey(token)));
     const finished = this.finished.get(rewardId.toHexString()) ?? [];
     this.finished.delete(rewardId.toHexString());
     // A path inside a slot that goes whole (past the retention) is dropped with it.
-    const slotsGoing = Object.keys(guard.unset);
-    const drop = finished.filter((path) => path !== own && !slotsGoing.some((slot) => path.startsWith(`${slot}.`)));
-    return {
-      ...update,
-      $set: guard.set,
-      $unset: { ...guard.unset, ...Object.fromEntries(drop.map((path) => [path, ''])) },
-    };
+    const slotsGoing = Object.keys(unset);
+    const drop = finished.filter((path) => !own.has(path) && !slotsGoing.some((slot) => path.startsWith(`${slot}.`)));
+    return { ...update, $set: set, $unset: { ...unset, ...Object.fromEntries(drop.map((path) => [path, ''])) } };
   }
 }
