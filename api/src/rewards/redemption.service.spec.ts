@@ -7,6 +7,7 @@ import type { LedgerService, NewLedgerEntry } from '../ledger/ledger.service';
 import type { RewardCatalogService } from './reward-catalog.service';
 import { RedemptionService } from './redemption.service';
 import { RedemptionsRepository } from './redemptions.repository';
+import { RewardCodesRepository } from './reward-codes.repository';
 import { RewardsRepository } from './rewards.repository';
 import { Redemption, RedemptionSchema } from './schemas/redemption.schema';
 import {
@@ -43,6 +44,7 @@ class FakeLedger {
 describe('RedemptionService steps and their undo (embedded FerretDB, fake ledger)', () => {
   let db: RealDatabase;
   let rewards: RewardsRepository;
+  let codes: RewardCodesRepository;
   let redemptions: RedemptionsRepository;
   let ledger: FakeLedger;
   let service: RedemptionService;
@@ -52,12 +54,13 @@ describe('RedemptionService steps and their undo (embedded FerretDB, fake ledger
   beforeAll(async () => {
     db = await realDatabase();
     const atomic = await db.atomicWrites();
+    const rewardModel = db.model<Reward>(Reward.name, RewardSchema);
     rewards = new RewardsRepository(
-      db.model<Reward>(Reward.name, RewardSchema),
+      rewardModel,
       db.model<RewardHolding>(RewardHolding.name, RewardHoldingSchema),
-      db.model<RewardCode>(RewardCode.name, RewardCodeSchema),
       atomic,
     );
+    codes = new RewardCodesRepository(rewardModel, db.model<RewardCode>(RewardCode.name, RewardCodeSchema), atomic);
     redemptions = new RedemptionsRepository(db.model<Redemption>(Redemption.name, RedemptionSchema), atomic);
     ledger = new FakeLedger();
     const catalog = {
@@ -69,7 +72,7 @@ describe('RedemptionService steps and their undo (embedded FerretDB, fake ledger
     const events = {
       publish: (_name: string, event: unknown) => Promise.resolve(void published.push(event)),
     } as DomainEventBus;
-    service = new RedemptionService(redemptions, rewards, catalog, ledger as unknown as LedgerService, events);
+    service = new RedemptionService(redemptions, rewards, codes, catalog, ledger as unknown as LedgerService, events);
   });
   afterAll(() => db.close());
 
@@ -155,7 +158,7 @@ describe('RedemptionService steps and their undo (embedded FerretDB, fake ledger
 
   it('a code pool’s redemption is fulfilled at once with its code; the sweep finishes one left issuing', async () => {
     const reward = await useReward({ codePool: true, stock: 0, cost: 10 });
-    await rewards.appendCodes(reward._id, ['P-1', 'P-2']);
+    await codes.appendCodes(reward._id, ['P-1', 'P-2']);
     const first = await service.redeem(member(50), reward._id.toHexString());
     expect(first.redemption.state).toBe('fulfilled');
     expect(first.redemption.code).toMatch(/^P-/);

@@ -16,6 +16,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { RewardCatalogService } from './reward-catalog.service';
 import { redemptionId, refusal } from './redemption-rules';
 import { NewRedemption, RedemptionsRepository } from './redemptions.repository';
+import { RewardCodesRepository } from './reward-codes.repository';
 import { RewardsRepository } from './rewards.repository';
 import type { FailureReason, Redemption, RedemptionStatus } from './schemas/redemption.schema';
 import type { Principal } from '../common/roles';
@@ -59,6 +60,7 @@ export class RedemptionService {
   constructor(
     private readonly redemptions: RedemptionsRepository,
     private readonly rewards: RewardsRepository,
+    private readonly codes: RewardCodesRepository,
     private readonly catalog: RewardCatalogService,
     private readonly ledger: LedgerService,
     private readonly events: DomainEventBus,
@@ -215,7 +217,7 @@ export class RedemptionService {
 
   /** A code pool's redemption, committed and paid: its code, then `fulfilled`. */
   private async issue(redemption: Redemption): Promise<Redemption> {
-    const slot = await this.rewards.assignCode(redemption.rewardId, redemption._id);
+    const slot = await this.codes.assignCode(redemption.rewardId, redemption._id);
     if (!slot) {
       this.logger.error(`No free code for redemption ${redemption._id} of reward ${hex(redemption.rewardId)}`);
       throw new ServiceUnavailableException('Your code is on its way; it will appear in your redemptions shortly');
@@ -223,7 +225,7 @@ export class RedemptionService {
     const done = await this.redemptions.issued(redemption._id, slot.code, slot._id);
     if (!done.changed) {
       const now = (await this.redemptions.find(redemption._id))!;
-      if (now.codeSlot && now.codeSlot !== slot._id) await this.rewards.releaseCode(slot._id, redemption._id);
+      if (now.codeSlot && now.codeSlot !== slot._id) await this.codes.releaseCode(slot._id, redemption._id);
       return now;
     }
     await this.announce(done.doc!);

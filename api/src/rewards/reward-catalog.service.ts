@@ -17,6 +17,7 @@ import {
   UploadCodesResultDto,
 } from './dto/reward.dto';
 import { RedemptionsRepository } from './redemptions.repository';
+import { RewardCodesRepository } from './reward-codes.repository';
 import { NewReward, RewardsRepository } from './rewards.repository';
 import type { Reward } from './schemas/reward.schema';
 
@@ -30,6 +31,7 @@ const LIST_LIMIT = 200;
 export class RewardCatalogService {
   constructor(
     private readonly rewards: RewardsRepository,
+    private readonly codes: RewardCodesRepository,
     private readonly redemptions: RedemptionsRepository,
     private readonly users: UsersService,
     private readonly content: ContentService,
@@ -115,7 +117,7 @@ export class RewardCatalogService {
     if (!reward) throw new NotFoundException('Reward not found');
     if (!reward.codePool) throw new BadRequestException('This reward has no code pool (create it with codePool: true)');
     const { codes, repeated } = parseCodes(text);
-    const result = await this.rewards.appendCodes(reward._id, codes);
+    const result = await this.codes.appendCodes(reward._id, codes);
     const after = await this.rewards.find(reward._id);
     return { added: result.added, duplicates: result.duplicates + repeated, stock: after?.stock ?? 0 };
   }

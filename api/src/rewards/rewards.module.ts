@@ -9,6 +9,7 @@ import { RedemptionService } from './redemption.service';
 import { RedemptionsController } from './redemptions.controller';
 import { RedemptionsRepository } from './redemptions.repository';
 import { RewardCatalogService } from './reward-catalog.service';
+import { RewardCodesRepository } from './reward-codes.repository';
 import { RewardsController } from './rewards.controller';
 import { RewardsDemo } from './rewards.demo';
 import { RewardsRepository } from './rewards.repository';
@@ -36,6 +37,7 @@ import {
   controllers: [RewardsController, RedemptionsController],
   providers: [
     RewardsRepository,
+    RewardCodesRepository,
     RedemptionsRepository,
     RewardCatalogService,
     RedemptionService,

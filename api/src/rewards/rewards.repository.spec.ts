@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { allAtOnce, RealDatabase, realDatabase } from '../database/testing/real-database';
+import { RewardCodesRepository } from './reward-codes.repository';
 import { RewardsRepository } from './rewards.repository';
 import {
   Reward,
@@ -18,17 +19,20 @@ describe('RewardsRepository primitives (embedded FerretDB, two processes)', () =
   let db: RealDatabase;
   let a: RewardsRepository;
   let b: RewardsRepository;
+  let codesA: RewardCodesRepository;
+  let codesB: RewardCodesRepository;
 
   beforeAll(async () => {
     db = await realDatabase();
     await db.model<RewardCode>(RewardCode.name, RewardCodeSchema).init(); // the unique {rewardId, code} index
-    const models = [
-      db.model<Reward>(Reward.name, RewardSchema),
-      db.model<RewardHolding>(RewardHolding.name, RewardHoldingSchema),
-      db.model<RewardCode>(RewardCode.name, RewardCodeSchema),
-    ] as const;
-    a = new RewardsRepository(...models, await db.atomicWrites());
-    b = new RewardsRepository(...models, await db.atomicWrites());
+    const rewards = db.model<Reward>(Reward.name, RewardSchema);
+    const holdings = db.model<RewardHolding>(RewardHolding.name, RewardHoldingSchema);
+    const codes = db.model<RewardCode>(RewardCode.name, RewardCodeSchema);
+    const [first, second] = [await db.atomicWrites(), await db.atomicWrites()];
+    a = new RewardsRepository(rewards, holdings, first);
+    b = new RewardsRepository(rewards, holdings, second);
+    codesA = new RewardCodesRepository(rewards, codes, first);
+    codesB = new RewardCodesRepository(rewards, codes, second);
   });
   afterAll(() => db.close());
 
@@ -84,38 +88,40 @@ describe('RewardsRepository primitives (embedded FerretDB, two processes)', () =
     const { _id } = await reward({ codePool: true, stock: 0 });
     const first = Array.from({ length: 20 }, (_, i) => `A-${i}`);
     const second = [...Array.from({ length: 20 }, (_, i) => `B-${i}`), 'A-3', 'A-4'];
-    const [one, two] = await Promise.all([a.appendCodes(_id, first), b.appendCodes(_id, second)]);
+    const [one, two] = await Promise.all([codesA.appendCodes(_id, first), codesB.appendCodes(_id, second)]);
     expect(one.added + two.added).toBe(40);
     expect(one.duplicates + two.duplicates).toBe(2);
     const stored = await a.find(_id);
     expect(stored).toMatchObject({ stock: 40, codes: { end: 40, next: 0 } });
-    expect(await a.codeCounts(_id)).toEqual({ uploaded: 40, free: 40 });
+    expect(await codesA.codeCounts(_id)).toEqual({ uploaded: 40, free: 40 });
   });
 
   it('hands each code to one redemption only, and the same code again to the same redemption', async () => {
     const { _id } = await reward({ codePool: true, stock: 0 });
-    await a.appendCodes(
+    await codesA.appendCodes(
       _id,
       Array.from({ length: 12 }, (_, i) => `C-${i}`),
     );
     const ids = Array.from({ length: 20 }, (_, i) => `redemption-${i}`);
-    const results = fulfilled(await allAtOnce(20, (i) => (i % 2 ? a : b).assignCode(_id, ids[i])));
+    const results = fulfilled(await allAtOnce(20, (i) => (i % 2 ? codesA : codesB).assignCode(_id, ids[i])));
     const codes = results.flatMap((r) => (r ? [r.code] : []));
     expect(codes).toHaveLength(12);
     expect(new Set(codes).size).toBe(12);
     const holder = ids[results.findIndex((r) => r !== null)];
-    const again = await b.assignCode(_id, holder);
+    const again = await codesB.assignCode(_id, holder);
     expect(codes).toContain(again!.code);
-    expect(await a.codeCounts(_id)).toEqual({ uploaded: 12, free: 0 });
+    expect(await codesA.codeCounts(_id)).toEqual({ uploaded: 12, free: 0 });
   });
 
   it('finds a code skipped by a crash (its position taken, the slot never claimed)', async () => {
     const { _id } = await reward({ codePool: true, stock: 0 });
-    await a.appendCodes(_id, ['S-1', 'S-2']);
-    await a.assignCode(_id, 'crashed-before-claim').then((slot) => a.releaseCode(slot!._id, 'crashed-before-claim'));
-    const first = await a.assignCode(_id, 'r1');
-    const second = await b.assignCode(_id, 'r2');
+    await codesA.appendCodes(_id, ['S-1', 'S-2']);
+    await codesA
+      .assignCode(_id, 'crashed-before-claim')
+      .then((slot) => codesA.releaseCode(slot!._id, 'crashed-before-claim'));
+    const first = await codesA.assignCode(_id, 'r1');
+    const second = await codesB.assignCode(_id, 'r2');
     expect(new Set([first!.code, second!.code])).toEqual(new Set(['S-1', 'S-2']));
-    expect(await a.assignCode(_id, 'r3')).toBeNull();
+    expect(await codesA.assignCode(_id, 'r3')).toBeNull();
   });
 });
