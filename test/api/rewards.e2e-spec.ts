@@ -191,6 +191,8 @@ describe('rewards and redemptions', () => {
       expect(first.body).toMatchObject({ id: expect.any(String), status: 'pending', cost: 100, rewardId: reward.id });
       const again = await redeem(member, reward.id, 'phone-retry-1').expect(200);
       expect(again.body.id).toBe(first.body.id);
+      const other = await createReward({ cost: 10 });
+      await redeem(member, other.id, 'phone-retry-1').expect(409); // one key, one request
       expect(await balanceOf(member)).toBe(150);
       expect((await rewardDoc(reward.id))!.stock).toBe(3);
       const mine = await http().get('/api/me/redemptions').set(bearer(member.token)).expect(200);

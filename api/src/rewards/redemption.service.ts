@@ -84,7 +84,12 @@ export class RedemptionService {
     const idempotencyKey = key ?? new Types.ObjectId().toHexString();
     const id = redemptionId(caller.id, idempotencyKey);
     const existing = await this.redemptions.find(id);
-    if (existing) return { redemption: await this.answerTwin(existing), created: false };
+    if (existing) {
+      if (existing.rewardId.toHexString() !== rewardIdText) {
+        throw new ConflictException('This idempotencyKey was already used to redeem another reward');
+      }
+      return { redemption: await this.answerTwin(existing), created: false };
+    }
 
     const { reward, member } = await this.catalog.redeemable(caller, rewardIdText);
     // Cheap refusals from what is read now; the atomic steps below decide for real.
