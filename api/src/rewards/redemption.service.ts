@@ -83,22 +83,16 @@ export class RedemptionService {
   ): Promise<{ redemption: Redemption; created: boolean }> {
     const idempotencyKey = key ?? new Types.ObjectId().toHexString();
     const id = redemptionId(caller.id, idempotencyKey);
-    const existing = await this.redemptions.find(id);
-    if (existing) {
-      if (existing.rewardId.toHexString() !== rewardIdText) {
-        throw new ConflictException('This idempotencyKey was already used to redeem another reward');
-      }
-      return { redemption: await this.answerTwin(existing), created: false };
+    let checked: Awaited<ReturnType<RedemptionService['redeemable']>>;
+    try {
+      checked = await this.redeemable(caller, rewardIdText);
+    } catch (refused) {
+      // A retry of a request that went through gets its redemption back, not today's refusal.
+      const existing = await this.redemptions.find(id);
+      if (existing) return { redemption: await this.answerTwin(existing, rewardIdText), created: false };
+      throw refused;
     }
-
-    const { reward, member } = await this.catalog.redeemable(caller, rewardIdText);
-    // Cheap refusals from what is read now; the atomic steps below decide for real.
-    const balance = (await this.ledger.wallet(caller.id)).balance;
-    if (balance < reward.cost) throw refusal('points', { short: reward.cost - balance });
-    if (reward.stock !== null && reward.stock < 1) throw refusal('stock');
-    if (reward.perMemberLimit && (await this.rewards.holding(reward._id, member._id)) >= reward.perMemberLimit) {
-      throw refusal('limit', { limit: reward.perMemberLimit });
-    }
+    const { reward, member } = checked;
 
     const owner = randomUUID();
     const draft: NewRedemption = {
@@ -125,12 +119,28 @@ export class RedemptionService {
       settled: true,
     };
     if (!(await this.redemptions.insert(draft))) {
-      return { redemption: await this.answerTwin((await this.redemptions.find(id))!), created: false };
+      const twin = (await this.redemptions.find(id))!;
+      return { redemption: await this.answerTwin(twin, rewardIdText), created: false };
     }
     return {
       redemption: await this.run({ ...draft, createdAt: new Date(), updatedAt: new Date() }, owner),
       created: true,
     };
+  }
+
+  /**
+   * The reward, if this member may redeem it now (404, 403), and the cheap refusals from what is
+   * read now (409); the atomic steps decide for real.
+   */
+  private async redeemable(caller: Principal, rewardIdText: string) {
+    const { reward, member } = await this.catalog.redeemable(caller, rewardIdText);
+    const balance = (await this.ledger.wallet(caller.id)).balance;
+    if (balance < reward.cost) throw refusal('points', { short: reward.cost - balance });
+    if (reward.stock !== null && reward.stock < 1) throw refusal('stock');
+    if (reward.perMemberLimit && (await this.rewards.holding(reward._id, member._id)) >= reward.perMemberLimit) {
+      throw refusal('limit', { limit: reward.perMemberLimit });
+    }
+    return { reward, member };
   }
 
   /** Steps 2–4 for a redemption this run owns. */
@@ -241,7 +251,10 @@ export class RedemptionService {
    * The answer for a key seen before: the redemption as it is (200), its refusal again, or — while
    * the first request still runs — the outcome once it is done.
    */
-  private async answerTwin(first: Redemption): Promise<Redemption> {
+  private async answerTwin(first: Redemption, rewardIdText: string): Promise<Redemption> {
+    if (first.rewardId.toHexString() !== rewardIdText) {
+      throw new ConflictException('This idempotencyKey was already used to redeem another reward');
+    }
     const deadline = Date.now() + WAIT_FOR_TWIN_MS;
     let redemption = first;
     while (redemption.state === 'reserving' || redemption.state === 'issuing') {

@@ -3,7 +3,9 @@ import { Types } from 'mongoose';
 import { audienceMember, inAudience, toAudience } from '../common/audience/audience';
 import { toObjectId } from '../common/pagination';
 import { isStaff, type Principal } from '../common/roles';
+import { TtlCache } from '../common/ttl-cache';
 import { ContentService } from '../content/content.service';
+import { MemberCache } from '../engine/member-cache';
 import { LedgerService } from '../ledger/ledger.service';
 import type { UserRecord } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
@@ -22,6 +24,12 @@ import { NewReward, RewardsRepository } from './rewards.repository';
 import type { Reward } from './schemas/reward.schema';
 
 const LIST_LIMIT = 200;
+/**
+ * How stale the reward a redemption starts from may be. Its gates (active, audience, tier) are
+ * checked from it; its stock and limits are decided by atomic updates, never by this copy. An
+ * edit made through this process applies at once, one made through another instance within this.
+ */
+const REDEEM_CACHE_MS = 1_000;
 
 /**
  * The catalog: the admin's editor and code uploads, and what each member sees — affordable, locked
@@ -29,6 +37,8 @@ const LIST_LIMIT = 200;
  */
 @Injectable()
 export class RewardCatalogService {
+  private readonly recent = new TtlCache<string, Reward>(REDEEM_CACHE_MS, 1_000);
+
   constructor(
     private readonly rewards: RewardsRepository,
     private readonly codes: RewardCodesRepository,
@@ -36,6 +46,7 @@ export class RewardCatalogService {
     private readonly users: UsersService,
     private readonly content: ContentService,
     private readonly ledger: LedgerService,
+    private readonly members: MemberCache,
   ) {}
 
   async create(caller: Principal, input: CreateRewardDto): Promise<RewardDto> {
@@ -75,6 +86,7 @@ export class RewardCatalogService {
     if (changes.minTier !== undefined) set.minTier = this.checkedTier(changes.minTier);
     if (changes.audience !== undefined) set.audience = this.audience(changes.audience);
     const updated = Object.keys(set).length ? await this.rewards.update(current._id, set) : current;
+    this.recent.delete(current._id.toHexString());
     return (await this.toDtos([updated!], caller))[0];
   }
 
@@ -101,8 +113,13 @@ export class RewardCatalogService {
 
   /** The reward a member may redeem: 404 when withdrawn or not aimed at them, 403 when tier-locked. */
   async redeemable(caller: Principal, id: string): Promise<{ reward: Reward; member: UserRecord }> {
-    const reward = await this.rewards.find(toObjectId(id, 'reward id'));
-    const member = await this.member(caller.id);
+    const rewardId = toObjectId(id, 'reward id');
+    // Both read on every redemption: from short-lived caches (see REDEEM_CACHE_MS, MemberCache).
+    const [reward, member] = await Promise.all([
+      this.recent.getOrLoad(id, () => this.rewards.find(rewardId)),
+      this.members.get(new Types.ObjectId(caller.id)),
+    ]);
+    if (!member) throw new NotFoundException('User not found');
     if (!reward || !reward.active || !inAudience(reward.audience, audienceMember(member))) {
       throw new NotFoundException('Reward not found');
     }

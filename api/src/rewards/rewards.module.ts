@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { EngineModule } from '../engine/engine.module';
 import { featureJob } from '../engine/jobs.service';
 import { LedgerModule } from '../ledger/ledger.module';
 import { UsersModule } from '../users/users.module';
@@ -33,6 +34,7 @@ import {
     ]),
     LedgerModule,
     UsersModule,
+    EngineModule,
   ],
   controllers: [RewardsController, RedemptionsController],
   providers: [
