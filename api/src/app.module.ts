@@ -24,6 +24,8 @@ import { LedgerModule } from './ledger/ledger.module';
 import { MeModule } from './me/me.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ReferralsModule } from './referrals/referrals.module';
+import { RewardsModule } from './rewards/rewards.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -51,6 +53,8 @@ export class AppModule {
         LeaderboardsModule,
         NotificationsModule,
         CampaignsModule,
+        RewardsModule,
+        ReferralsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { ReferralsModule } from '../referrals/referrals.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -26,6 +27,7 @@ import { AuthService } from './auth.service';
     UsersModule,
     OrganizationsModule,
     ApiKeysModule,
+    ReferralsModule,
   ],
   controllers: [AuthController],
   providers: [AuthService, AuthGuard],

@@ -11,6 +11,7 @@ import { isDuplicateKey } from '../common/database-errors';
 import * as argon2 from 'argon2';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { ReferralsService } from '../referrals/referrals.service';
 import { UsersRepository } from '../users/users.repository';
 import { toUserDto } from '../users/users.service';
 import type { LoginDto, RegisterDto, SessionDto } from './dto/auth.dto';
@@ -30,6 +31,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly organizations: OrganizationsService,
     private readonly jwt: JwtService,
     private readonly config: HubConfig,
+    private readonly referrals: ReferralsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,6 +45,8 @@ export class AuthService implements OnApplicationBootstrap {
     const target = await this.organizations.resolveInviteCode(input.inviteCode);
     if (!target) throw new BadRequestException('inviteCode is not valid');
     if (await this.users.findByEmail(input.email)) throw new ConflictException('This email is already registered');
+    // An unknown referral code is refused (400) before anything is written.
+    const referral = input.referralCode ? await this.referrals.referrerOf(input.referralCode) : null;
     const user = await this.users.create({
       email: input.email,
       passwordHash: await argon2.hash(input.password),
@@ -50,8 +54,9 @@ export class AuthService implements OnApplicationBootstrap {
       roles: ['member'],
       organizationId: target.organization._id,
       teamId: target.team?._id ?? null,
-      referredByCode: input.referralCode?.toUpperCase() ?? null,
+      referredByCode: referral?.code ?? null,
     });
+    if (referral) await this.referrals.recordSignup(user, referral);
     return this.session(user);
   }
 

@@ -18,6 +18,8 @@ export interface DomainEvents {
   'leaderboard.changed': LeaderboardChangedEvent;
   'demo.ready': DemoReadyEvent;
   'campaign.reminder': CampaignReminderEvent;
+  'redemption.changed': RedemptionChangedEvent;
+  'referral.converted': ReferralConvertedEvent;
 }
 
 /**
@@ -87,6 +89,8 @@ export interface PostingPlan {
   /** Counters reserved before the commit (activity caps), released if the entry never exists. */
   reservations?: string[];
   activity?: ActivityFacts;
+  /** A debit whose key the caller guarantees is new (see PlanOptions.freshKey). */
+  freshKey?: true;
   openedAt: number;
 }
 
@@ -136,6 +140,27 @@ export interface SubmissionRejectedEvent {
 /** Boards (`individual:<org>`, `team:<org>`, `organization`) whose totals just moved. */
 export interface LeaderboardChangedEvent {
   boards: string[];
+}
+
+/** A redemption was fulfilled (a code pool's code included), rejected or cancelled: its member is told. */
+export interface RedemptionChangedEvent {
+  userId: string;
+  redemptionId: string;
+  rewardId: string;
+  rewardName: string;
+  status: 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
+  cost: number;
+  note: string | null;
+  hasCode: boolean;
+  /** Only ever sent to its member's own sockets. */
+  code: string | null;
+}
+
+/** A colleague the member referred completed a first activity: the referrer earned `points`. */
+export interface ReferralConvertedEvent {
+  referrerId: string;
+  refereeName: string;
+  points: number;
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -11,6 +11,7 @@ export const JOB_NAMES = [
   'finish-postings',
   'campaign-reminders',
   'finish-campaign-responses',
+  'finish-redemptions',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

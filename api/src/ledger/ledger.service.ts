@@ -32,6 +32,12 @@ export interface PlanOptions {
   activity?: ActivityFacts;
   /** Counters the caller will reserve (guarded by the plan's entry id) before posting. */
   reservations?: string[];
+  /**
+   * The caller guarantees nothing was ever posted with this key (its own record of the spend is
+   * the commit point and posts it once): a debit then skips the look-up by key, which scans the
+   * whole ledger on FerretDB. The unique index still refuses a duplicate, and the debit is undone.
+   */
+  freshKey?: boolean;
 }
 
 export interface RecordResult {
@@ -114,6 +120,7 @@ export class LedgerService {
       ...(options.stats ? { stats: options.stats } : {}),
       ...(options.activity ? { activity: options.activity } : {}),
       ...(options.reservations?.length ? { reservations: options.reservations } : {}),
+      ...(options.freshKey ? { freshKey: true as const } : {}),
       openedAt: Date.now(),
     };
     return this.withAmount(plan, entry.amount);
@@ -157,7 +164,7 @@ export class LedgerService {
         // A replayed debit must not touch the wallet even briefly (a concurrent spend could be
         // refused), so debits look their key up first. Credits go straight to the insert: the
         // unique index answers, and on FerretDB a look-up by anything but _id scans the ledger.
-        const seen = await this.repository.findByIdempotencyKey(plan.idempotencyKey);
+        const seen = plan.freshKey ? null : await this.repository.findByIdempotencyKey(plan.idempotencyKey);
         if (seen) {
           await this.abandon(plan);
           return this.duplicateOf(seen);
@@ -353,6 +360,12 @@ export class LedgerService {
       }
     }
     if (page.length) yield page;
+  }
+
+  /** The entry posted with this key, if any (a feature undoing a spend asks whether it happened). */
+  async findByIdempotencyKey(idempotencyKey: string): Promise<LedgerEntryDto | null> {
+    const entry = await this.repository.findByIdempotencyKey(idempotencyKey);
+    return entry ? mapLedgerEntry(entry) : null;
   }
 
   count(kinds?: LedgerKind[]): Promise<number> {

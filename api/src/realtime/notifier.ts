@@ -6,6 +6,8 @@ import type {
   ChallengeCompletedEvent,
   LeaderboardChangedEvent,
   LedgerRecordedEvent,
+  RedemptionChangedEvent,
+  ReferralConvertedEvent,
   SubmissionRejectedEvent,
   TierChangedEvent,
 } from '../common/domain-events';
@@ -123,6 +125,60 @@ export class Notifier {
         incentivePoints > 0
           ? `Answer before ${closes} and earn ${incentivePoints} points.`
           : `Answer before ${closes}.`,
+    });
+  }
+
+  // Rewards and referrals ------------------------------------------------------------------
+
+  @OnDomainEvent('redemption.changed')
+  async onRedemptionChanged(event: RedemptionChangedEvent): Promise<void> {
+    const { userId, redemptionId, rewardId, rewardName: reward, status, cost, note, code } = event;
+    this.gateway.toUser(userId, 'redemption.updated', {
+      id: redemptionId,
+      status,
+      rewardId,
+      rewardName: reward,
+      cost,
+      note,
+      code,
+    });
+    const link = '/rewards/redemptions';
+    if (status === 'fulfilled') {
+      const variant = event.hasCode ? ('code' as const) : note ? ('note' as const) : undefined;
+      await this.notify(userId, {
+        type: 'redemption.fulfilled',
+        params: { ...(variant ? { variant } : {}), redemptionId, reward, note: note ?? '' },
+        link,
+        title: `Your reward is on its way: ${reward}`,
+        body: event.hasCode ? 'Your code is ready in My redemptions.' : (note ?? 'Enjoy!'),
+      });
+    } else if (status === 'rejected') {
+      await this.notify(userId, {
+        type: 'redemption.rejected',
+        params: { ...(note ? {} : { variant: 'noNote' as const }), redemptionId, reward, cost, note: note ?? '' },
+        link,
+        title: `Redemption not possible: ${reward}`,
+        body: `${cost} points are back in your balance.${note ? ` “${note}”` : ''}`,
+      });
+    } else if (status === 'cancelled') {
+      await this.notify(userId, {
+        type: 'redemption.cancelled',
+        params: { redemptionId, reward, cost },
+        link,
+        title: `Cancelled: ${reward}`,
+        body: `${cost} points are back in your balance.`,
+      });
+    }
+  }
+
+  @OnDomainEvent('referral.converted')
+  async onReferralConverted({ referrerId, refereeName: name, points }: ReferralConvertedEvent): Promise<void> {
+    await this.notify(referrerId, {
+      type: 'referral.converted',
+      params: { name, points },
+      link: '/rewards/referral',
+      title: `${name} joined with your referral`,
+      body: points > 0 ? `You earned ${points} points. Thank you!` : 'Thank you for spreading the word!',
     });
   }
 

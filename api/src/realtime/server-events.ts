@@ -31,6 +31,11 @@ export interface NotificationKinds {
   'submission.rejected': { variant?: 'noComment'; challengeId: string; title: string; comment: string };
   /** `closesAt` ISO; `points` the incentive (variant `noPoints` when 0). */
   'campaign.reminder': { variant?: 'noPoints'; campaignId: string; title: string; closesAt: string; points: number };
+  // Rewards and referrals. `note` is the admin's note ('' when none); a code is never in params.
+  'redemption.fulfilled': { variant?: 'code' | 'note'; redemptionId: string; reward: string; note: string };
+  'redemption.rejected': { variant?: 'noNote'; redemptionId: string; reward: string; cost: number; note: string };
+  'redemption.cancelled': { redemptionId: string; reward: string; cost: number };
+  'referral.converted': { name: string; points: number };
 }
 
 export type NotificationType = keyof NotificationKinds;
@@ -101,6 +106,17 @@ export interface NotificationPayload {
   readAt: string | null;
 }
 
+/** A redemption of mine changed (fulfilled with its code, rejected, cancelled): sent to my sockets only. */
+export interface RedemptionUpdatedPayload {
+  id: string;
+  status: 'pending' | 'fulfilled' | 'rejected' | 'cancelled';
+  rewardId: string;
+  rewardName: string;
+  cost: number;
+  note: string | null;
+  code: string | null;
+}
+
 export interface ServerToClientEvents {
   'points.awarded': (payload: PointsAwardedPayload) => void;
   /** Any change of the wallet, debits included, so open pages never show a stale balance. */
@@ -110,6 +126,7 @@ export interface ServerToClientEvents {
   'challenge.completed': (payload: ChallengeCompletedPayload) => void;
   notification: (payload: NotificationPayload) => void;
   'leaderboard.updated': (payload: LeaderboardUpdatedPayload) => void;
+  'redemption.updated': (payload: RedemptionUpdatedPayload) => void;
 }
 
 export interface LeaderboardSubscription {

@@ -25,6 +25,8 @@ class Live {
   revision = $state(0);
   /** Increases when a badge, tier or challenge changes, so progress views can refetch. */
   progressRevision = $state(0);
+  /** Increases when one of my redemptions changes (fulfilled with its code, rejected, cancelled). */
+  redemptionRevision = $state(0);
   private socket: HubSocket | null = null;
   private boardListeners = new Set<BoardListener>();
 
@@ -50,6 +52,7 @@ class Live {
     socket.on('tier.changed', () => this.progressChanged());
     socket.on('challenge.completed', () => this.progressChanged());
     socket.on('notification', (notification) => notifications.received(notification));
+    socket.on('redemption.updated', () => this.redemptionRevision++);
     socket.on('leaderboard.updated', (payload) => this.boardListeners.forEach((listener) => listener(payload)));
     this.socket = socket;
   }

@@ -8,6 +8,7 @@ import { leaderboards } from './leaderboards';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
+import { rewards } from './rewards';
 import { rules } from './rules';
 
 /**
@@ -27,6 +28,7 @@ const areas = {
   manage,
   notifications,
   profile,
+  rewards,
   rules,
 };
 

@@ -1,0 +1,49 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { isOutage } from '../common/database-errors';
+import { JobsService } from '../engine/jobs.service';
+import { RedemptionService } from './redemption.service';
+
+const EVERY_MS = 60_000;
+
+/**
+ * Finishes redemptions a crash left part-way (undone, or given their code) and refunds a crash
+ * interrupted: every minute on every instance (taking one over is a conditional update, so two
+ * instances never both do it), and on demand as the job `finish-redemptions`.
+ */
+@Injectable()
+export class RedemptionSweeper implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RedemptionSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly redemptions: RedemptionService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.register('finish-redemptions', (asOf) => this.redemptions.sweep(asOf));
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.redemptions
+      .sweep()
+      .catch((error: Error) => {
+        if (isOutage(error)) this.logger.warn(`Redemption sweep postponed: ${error.message}`);
+        else this.logger.error('Redemption sweep failed', error.stack);
+      })
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+}
