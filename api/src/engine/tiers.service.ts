@@ -6,6 +6,7 @@ import type { LedgerRecordedEvent } from '../common/domain-events';
 import { ContentService } from '../content/content.service';
 import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { MemberCache } from './member-cache';
 import { UsersRepository } from '../users/users.repository';
 
 export interface TierReviewReport {
@@ -25,6 +26,7 @@ export class TiersService {
     private readonly content: ContentService,
     private readonly maintenance: LedgerMaintenanceService,
     private readonly ledger: LedgerService,
+    private readonly members: MemberCache,
     private readonly events: DomainEventBus,
   ) {}
 
@@ -42,7 +44,9 @@ export class TiersService {
   async raise(userId: Types.ObjectId, qualifying: number): Promise<void> {
     const target = this.content.tierFor(qualifying).tier;
     if (this.content.tierRank(target.key) === 0) return; // nothing to rise to: skip the read
-    const user = await this.users.findById(userId);
+    // The member as the ingest just saw it (a read per award otherwise): the move is conditional
+    // on the tier read, so a stale one only makes a move that another made already fail.
+    const user = await this.members.get(userId);
     if (!user) return;
     const currentRank = this.content.tierRank(user.tierKey);
     if (this.content.tierRank(target.key) > currentRank) {
