@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
+import { EventsModule } from './events/events.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { HealthController } from './health/health.controller';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
@@ -47,6 +48,7 @@ export class AppModule {
         DemoModule,
         EngineModule,
         ChallengesModule,
+        EventsModule,
         LeaderboardsModule,
         NotificationsModule,
       ],

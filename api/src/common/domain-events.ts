@@ -17,6 +17,10 @@ export interface DomainEvents {
   'submission.rejected': SubmissionRejectedEvent;
   'leaderboard.changed': LeaderboardChangedEvent;
   'demo.ready': DemoReadyEvent;
+  'event.promoted': EventPromotedEvent;
+  'event.changed': EventChangedEvent;
+  'event.cancelled': EventCancelledEvent;
+  'event.reminder': EventReminderEvent;
 }
 
 /**
@@ -151,4 +155,42 @@ export interface DemoReadyEvent {
   teams: Record<string, string>;
   members: Array<{ id: string; email: string; displayName: string; organizationId: string; teamId: string | null }>;
   staff: Array<{ id: string; email: string; roles: string[] }>;
+}
+
+/** What every notification about a club event or webinar names. */
+export interface EventFacts {
+  eventId: string;
+  title: string;
+  /** ISO instant. */
+  startsAt: string;
+  timezone: string;
+  /** The start as read in the event's zone ("Mon 9 Mar, 09:00 New York time"): the English fallback's words. */
+  when: string;
+}
+
+/** A waitlisted member got a seat (someone left, or the capacity grew). */
+export interface EventPromotedEvent extends EventFacts {
+  userId: string;
+}
+
+/** The time or place of an event changed: everyone going or waitlisted hears of it. */
+export interface EventChangedEvent extends EventFacts {
+  userIds: string[];
+  changed: 'time' | 'place' | 'timeAndPlace';
+  location: string | null;
+}
+
+/** An event was cancelled: everyone going or waitlisted hears of it. */
+export interface EventCancelledEvent extends EventFacts {
+  userIds: string[];
+  reason: string | null;
+}
+
+/** A going member's reminder, 24 hours or 1 hour before the start (claimed once before it is published). */
+export interface EventReminderEvent extends EventFacts {
+  userId: string;
+  reminder: '24h' | '1h';
+  /** Webinars: where to join (the member is going). */
+  joinUrl: string | null;
+  location: string | null;
 }

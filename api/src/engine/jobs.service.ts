@@ -4,7 +4,7 @@ import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { TiersService } from './tiers.service';
 
-export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings'] as const;
+export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings', 'event-reminders'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -15,6 +15,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private timer?: NodeJS.Timeout;
+  /** Sweeps a domain owns and registers at start-up (its module imports this one, not the reverse). */
+  private readonly registered = new Map<JobName, (asOf: Date) => Promise<object>>();
 
   constructor(
     private readonly maintenance: LedgerMaintenanceService,
@@ -23,7 +25,14 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: HubConfig,
   ) {}
 
+  /** Makes a domain's sweep runnable by name (admin API, CLI); the domain schedules it itself. */
+  register(name: JobName, run: (asOf: Date) => Promise<object>): void {
+    this.registered.set(name, run);
+  }
+
   run(name: string, asOf = new Date(), onProgress?: (done: number, total: number) => void): Promise<object> {
+    const registered = this.registered.get(name as JobName);
+    if (registered) return registered(asOf);
     switch (name as JobName) {
       case 'expire-points':
         return this.maintenance.expirePoints(asOf);
