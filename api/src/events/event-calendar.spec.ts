@@ -18,10 +18,10 @@ const entry = (overrides: Partial<CalendarEntry> = {}): CalendarEntry => ({
   ...overrides,
 });
 
-const parse = (text: string) => {
-  const parsed = Object.values(ical.sync.parseICS(text)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
-  return parsed;
-};
+const parse = (text: string) =>
+  Object.values(ical.sync.parseICS(text)).filter((c): c is ical.VEvent => c?.type === 'VEVENT');
+/** A DESCRIPTION as text (node-ical gives a string, or an object when the property has parameters). */
+const text = (value: ical.VEvent['description']) => (typeof value === 'string' ? value : (value?.val ?? ''));
 
 describe('iCalendar output', () => {
   it('is RFC 5545 text: CRLF line ends, folded lines of at most 75 octets', () => {
@@ -43,7 +43,7 @@ describe('iCalendar output', () => {
     expect(event.end!.toISOString()).toBe('2026-03-09T15:00:00.000Z');
     expect(event.status).toBe('CONFIRMED');
     expect(event.location).toBe('Depot 4, Hall B');
-    expect(String(event.description)).toContain('Mon 9 Mar, 09:00 – 11:00 (America/New_York)');
+    expect(text(event.description)).toContain('Mon 9 Mar, 09:00 – 11:00 (America/New_York)');
     expect(event.alarms).toHaveLength(1);
     expect(event.alarms![0]).toMatchObject({ action: 'DISPLAY' });
     expect(buildCalendar('My events', [entry()])).toMatch(/TRIGGER(;RELATED=START)?:-PT1H\r\n/);
@@ -59,6 +59,6 @@ describe('iCalendar output', () => {
   it('puts a webinar’s join link where calendars show it', () => {
     const [event] = parse(buildCalendar('x', [entry({ location: null, joinUrl: 'https://meet.example.com/abc' })]));
     expect(event.location).toBe('https://meet.example.com/abc');
-    expect(String(event.description)).toContain('Join: https://meet.example.com/abc');
+    expect(text(event.description)).toContain('Join: https://meet.example.com/abc');
   });
 });

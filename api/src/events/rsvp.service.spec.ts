@@ -34,15 +34,20 @@ describe('RSVPs, seats and the waitlist (embedded FerretDB, two processes)', () 
     seats = new EventsRepository(eventModel, processes[0]);
     rsvpsA = new RsvpsRepository(rsvpModel, reminderModel, processes[0]);
     const bus = {
-      publish: async (_name: string, event: { userId: string }) => void announced.push(event.userId),
+      publish: (_name: string, event: { userId: string }) => Promise.resolve(void announced.push(event.userId)),
     } as unknown as DomainEventBus;
     services = processes.map((atomic) => {
-      const access = async (caller: Principal, id: string) => ({
-        event: events.get(id)!,
-        user: { _id: new Types.ObjectId(caller.id), organizationId: null, tierKey: 'member' } as unknown as UserRecord,
-        staff: false,
-        locked: false,
-      });
+      const access = (caller: Principal, id: string) =>
+        Promise.resolve({
+          event: events.get(id)!,
+          user: {
+            _id: new Types.ObjectId(caller.id),
+            organizationId: null,
+            tierKey: 'member',
+          } as unknown as UserRecord,
+          staff: false,
+          locked: false,
+        });
       const eventsService = { memberAccess: access, access, facts: () => ({}) } as unknown as EventsService;
       return new RsvpService(
         eventsService,
