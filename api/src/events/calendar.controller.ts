@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, Public } from '../common/auth.decorators';
@@ -28,19 +28,18 @@ export class CalendarController {
     return this.calendars.rotate(caller, originOf(request));
   }
 
-  @Get('calendar/:file')
+  @Get('calendar/:token.ics')
   @Public()
   @Header('Cache-Control', 'private, max-age=300')
-  @ApiParam({ name: 'file', description: '`<token>.ics`, the token from GET /api/me/calendar', example: 'abc.ics' })
+  @ApiParam({ name: 'token', description: 'The token in the URL from GET /api/me/calendar' })
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'The events I am going to or waiting for (RFC 5545); 404 for a rotated token.' })
   async feed(
-    @Param('file') file: string,
+    @Param('token') token: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    if (!file.endsWith('.ics')) throw new NotFoundException('Calendar not found');
-    const body = await this.calendars.feed(file.slice(0, -'.ics'.length), originOf(request));
+    const body = await this.calendars.feed(token, originOf(request));
     void reply.header('Content-Type', 'text/calendar; charset=utf-8');
     return body;
   }

@@ -158,9 +158,21 @@ export class EventsService {
       page.map((event) => event._id),
       caller.id,
     );
+    // My place on each waitlist I am on (few per member): one count each.
+    const positions = new Map<string, number>();
+    await Promise.all(
+      [...mine.values()]
+        .filter((rsvp) => rsvp.status === 'waitlisted' && rsvp.seq !== null)
+        .map(async (rsvp) =>
+          positions.set(rsvp.eventId.toHexString(), await this.rsvps.position(rsvp.eventId, rsvp.seq!)),
+        ),
+    );
     const last = page[page.length - 1];
     return {
-      items: page.map((event) => this.view(event, caller, mine.get(event._id.toHexString()) ?? null, staff, user)),
+      items: page.map((event) => {
+        const id = event._id.toHexString();
+        return this.view(event, caller, mine.get(id) ?? null, staff, user, positions.get(id) ?? null);
+      }),
       nextCursor: rows.length > limit ? `${last.startsAt.getTime()}_${last._id.toHexString()}` : null,
     };
   }

@@ -3,6 +3,7 @@ import { auth } from './auth';
 import { badges } from './badges';
 import { challenges } from './challenges';
 import { dashboard } from './dashboard';
+import { events } from './events';
 import { leaderboards } from './leaderboards';
 import { manage } from './manage';
 import { notifications } from './notifications';
@@ -15,7 +16,7 @@ import { rules } from './rules';
  * Keys are `<area>.<what>`; placeholders are `{name}`. Every string the UI shows lives here; another
  * language is a catalog of type `Messages` (a missing key is a build error).
  */
-const areas = { app, auth, badges, challenges, dashboard, leaderboards, manage, notifications, profile, rules };
+const areas = { app, auth, badges, challenges, dashboard, events, leaderboards, manage, notifications, profile, rules };
 
 type Areas = typeof areas;
 type Area = keyof Areas;
