@@ -7,6 +7,7 @@ import { JobsService } from '../engine/jobs.service';
 import { dueReminder, REMINDERS } from './event-time';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
+import { RsvpService } from './rsvp.service';
 import { RsvpsRepository } from './rsvps.repository';
 import type { Event } from './schemas/event.schema';
 
@@ -39,6 +40,7 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
     private readonly repository: EventsRepository,
     private readonly rsvps: RsvpsRepository,
     private readonly events: EventsService,
+    private readonly waitlists: RsvpService,
     private readonly bus: DomainEventBus,
     private readonly jobs: JobsService,
     private readonly config: HubConfig,
@@ -89,13 +91,18 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
     return true;
   }
 
-  /** The minute's sweep: one at a time per process, errors logged, nothing sent during an outage. */
+  /**
+   * The minute's sweep: reminders, and a promotion pass wherever a seat is free while someone
+   * waits. One at a time per process, errors logged, nothing sent during an outage.
+   */
   private async scheduled(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
       const result = await this.sweep();
       if (result.sent) this.logger.log(`Event reminders: ${JSON.stringify(result)}`);
+      const promoted = await this.waitlists.settleWaitlists();
+      if (promoted) this.logger.warn(`Waitlists: ${promoted} promoted by the sweep (a pass had not run)`);
     } catch (error) {
       if (isOutage(error)) this.logger.warn('Event reminders skipped: the database is unreachable');
       else this.logger.error('Event reminder sweep failed', (error as Error).stack);

@@ -17,6 +17,7 @@ import { CalendarFeed, CalendarFeedSchema } from './schemas/calendar-feed.schema
 import { EventReminder, EventReminderSchema } from './schemas/event-reminder.schema';
 import { Event, EventSchema } from './schemas/event.schema';
 import { Rsvp, RsvpSchema } from './schemas/rsvp.schema';
+import { WaitlistTicket, WaitlistTicketSchema } from './schemas/waitlist-ticket.schema';
 
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { Rsvp, RsvpSchema } from './schemas/rsvp.schema';
       { name: Rsvp.name, schema: RsvpSchema },
       { name: CalendarFeed.name, schema: CalendarFeedSchema },
       { name: EventReminder.name, schema: EventReminderSchema },
+      { name: WaitlistTicket.name, schema: WaitlistTicketSchema },
     ]),
     EngineModule,
     UsersModule,

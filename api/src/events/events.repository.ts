@@ -15,6 +15,7 @@ export type NewEvent = Omit<
   | 'going'
   | 'waitlisted'
   | 'waitlistSeq'
+  | 'headHint'
   | 'sequence'
   | 'status'
   | 'cancelReason'
@@ -176,6 +177,34 @@ export class EventsRepository {
   }
 
   /**
+   * A newcomer's answer in one step where it can be one: a seat while one is free and nobody
+   * waits, else the next waitlist ticket; null unless scheduled. On FerretDB the event's lease is
+   * taken once for both (read, decide, write — atomic under the lease, and half the lease round
+   * trips of a burst); on MongoDB, where no lease serializes writers, it is the two conditional
+   * updates below, each atomic by itself.
+   */
+  async takeSeatOrTicket(id: Types.ObjectId): Promise<{ seat: true } | { ticket: number } | null> {
+    if (!this.atomic.usesLeases) {
+      if (await this.takeSeatIfNoQueue(id)) return { seat: true };
+      const ticket = await this.drawTicket(id);
+      return ticket === null ? null : { ticket };
+    }
+    return this.atomic.run(this.events, id, async () => {
+      const event = await this.find(id);
+      if (!event || event.status !== 'scheduled') return null;
+      if (event.seatsFree > 0 && event.waitlisted === 0) {
+        await this.events.updateOne({ _id: id }, { $inc: { seatsFree: -1, going: 1 } }).exec();
+        return { seat: true } as const;
+      }
+      const after = await this.events
+        .findOneAndUpdate({ _id: id }, { $inc: { waitlistSeq: 1, waitlisted: 1 } }, { returnDocument: 'after' })
+        .lean<Event>()
+        .exec();
+      return { ticket: after!.waitlistSeq };
+    });
+  }
+
+  /**
    * A seat for a newcomer, only while one is free AND nobody waits: a member who arrives while
    * others wait queues behind them (fairness), even if a seat is free for a moment.
    */
@@ -216,6 +245,29 @@ export class EventsRepository {
   /** Undoes `claimSeatForWaiting` (the head it was meant for left first). */
   async returnClaim(id: Types.ObjectId): Promise<void> {
     await this.atomic.updateOne(this.events, { _id: id }, { $inc: { seatsFree: 1, going: -1, waitlisted: 1 } });
+  }
+
+  /** Moves the start of the head search up to `to` (never down): every ticket below it is settled. */
+  async advanceHeadHint(id: Types.ObjectId, to: number): Promise<void> {
+    await this.atomic.updateOne(
+      this.events,
+      { _id: id, headHint: trusted({ $lt: to }) },
+      { $set: { headHint: to } },
+    );
+  }
+
+  /** Scheduled events with a free seat while someone waits (the sweep's safety net after a crash or an outage). */
+  withFreeSeatsAndWaiting(limit: number): Promise<Event[]> {
+    return this.events
+      .find({
+        status: 'scheduled',
+        seatsFree: positive(),
+        waitlisted: positive(),
+        endsAt: trusted({ $gt: new Date() }),
+      })
+      .limit(limit)
+      .lean<Event[]>()
+      .exec();
   }
 
   /** A going member left (or a duplicate seat is given back): the seat is free again. */

@@ -11,6 +11,7 @@ import { RsvpsRepository } from './rsvps.repository';
 import { EventReminder, EventReminderSchema } from './schemas/event-reminder.schema';
 import { Event, EventSchema } from './schemas/event.schema';
 import { Rsvp, RsvpSchema } from './schemas/rsvp.schema';
+import { WaitlistTicket, WaitlistTicketSchema } from './schemas/waitlist-ticket.schema';
 
 /**
  * The seat and waitlist rules against the real embedded FerretDB, with two "hub processes"
@@ -29,10 +30,11 @@ describe('RSVPs, seats and the waitlist (embedded FerretDB, two processes)', () 
     const eventModel = db.model<Event>(Event.name, EventSchema);
     const rsvpModel = db.model<Rsvp>(Rsvp.name, RsvpSchema);
     const reminderModel = db.model<EventReminder>(EventReminder.name, EventReminderSchema);
+    const ticketModel = db.model<WaitlistTicket>(WaitlistTicket.name, WaitlistTicketSchema);
     await rsvpModel.init();
     const processes: AtomicWrites[] = [await db.atomicWrites(), await db.atomicWrites()];
     seats = new EventsRepository(eventModel, processes[0]);
-    rsvpsA = new RsvpsRepository(rsvpModel, reminderModel, processes[0]);
+    rsvpsA = new RsvpsRepository(rsvpModel, reminderModel, ticketModel, processes[0]);
     const bus = {
       publish: (_name: string, event: { userId: string }) => Promise.resolve(void announced.push(event.userId)),
     } as unknown as DomainEventBus;
@@ -52,7 +54,7 @@ describe('RSVPs, seats and the waitlist (embedded FerretDB, two processes)', () 
       return new RsvpService(
         eventsService,
         new EventsRepository(eventModel, atomic),
-        new RsvpsRepository(rsvpModel, reminderModel, atomic),
+        new RsvpsRepository(rsvpModel, reminderModel, ticketModel, atomic),
         bus,
       );
     });

@@ -5,6 +5,7 @@ import { insertOnce } from '../common/database-errors';
 import { AtomicWrites } from '../database/atomic-writes';
 import { EventReminder } from './schemas/event-reminder.schema';
 import { ACTIVE_RSVP, Rsvp, rsvpId, RsvpStatus } from './schemas/rsvp.schema';
+import { ticketId, WaitlistTicket } from './schemas/waitlist-ticket.schema';
 
 export interface RsvpOwner {
   eventId: Types.ObjectId;
@@ -32,6 +33,7 @@ export class RsvpsRepository {
   constructor(
     @InjectModel(Rsvp.name) private readonly rsvps: Model<Rsvp>,
     @InjectModel(EventReminder.name) private readonly reminders: Model<EventReminder>,
+    @InjectModel(WaitlistTicket.name) private readonly tickets: Model<WaitlistTicket>,
     private readonly atomic: AtomicWrites,
   ) {}
 
@@ -64,9 +66,15 @@ export class RsvpsRepository {
     return { joined: result.changed, rsvp: result.changed ? result.doc : await this.find(owner.eventId, owner.userId) };
   }
 
-  /** The member longest on the event's waitlist (lowest ticket), or null. */
-  firstWaiting(eventId: Types.ObjectId): Promise<Rsvp | null> {
-    return this.rsvps.findOne({ eventId, status: 'waitlisted' }).sort({ seq: 1 }).lean<Rsvp>().exec();
+  /** Records who drew ticket `seq` (once: the ticket's `_id` names it). */
+  async writeTicket(eventId: Types.ObjectId, seq: number, userId: Types.ObjectId): Promise<void> {
+    await insertOnce(() => this.tickets.create({ _id: ticketId(eventId, seq), userId }));
+  }
+
+  /** Who drew ticket `seq`; null while it is being written (or when its request died first). */
+  async ticketHolder(eventId: Types.ObjectId, seq: number): Promise<Types.ObjectId | null> {
+    const ticket = await this.tickets.findById(ticketId(eventId, seq)).lean<WaitlistTicket>().exec();
+    return ticket?.userId ?? null;
   }
 
   /** Moves this waiting member (still holding ticket `seq`) to going, once; null if they no longer wait. */

@@ -228,10 +228,9 @@ export class EventListDto {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
+/** My answer (my place on the waitlist is on GET /events/:id: counting it is a query this hot path avoids). */
 export class RsvpResultDto {
   @ApiProperty({ enum: RSVP_ANSWERS }) status: RsvpAnswer;
-  @ApiProperty({ type: Number, nullable: true, description: 'Place on the waitlist (1 = next); null when going' })
-  position: number | null;
 }
 
 export class CheckInResultDto {

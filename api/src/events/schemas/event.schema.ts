@@ -21,7 +21,7 @@ export const UNLIMITED_SEATS = 1_000_000_000;
  * rules is one conditional update of ONE document keyed by `_id` (see EventsRepository):
  * `seatsFree` (capacity − going; may be negative after the capacity was lowered below the
  * number going), `going`, `waitlisted` (members waiting, counted from the moment they drew their
- * ticket) and `waitlistSeq` (the last ticket drawn: arrival order on the waitlist).
+ * ticket), `waitlistSeq` (the last ticket drawn: arrival order on the waitlist) and `headHint`.
  */
 @Schema({ collection: 'events', timestamps: true })
 export class Event {
@@ -52,6 +52,8 @@ export class Event {
   @Prop({ required: true, default: 0 }) going: number;
   @Prop({ required: true, default: 0 }) waitlisted: number;
   @Prop({ required: true, default: 0 }) waitlistSeq: number;
+  /** No ticket below this is still waiting (advisory: where the search for the head starts). */
+  @Prop({ required: true, default: 1 }) headHint: number;
   @Prop({ type: Types.ObjectId, required: true }) createdBy: Types.ObjectId;
   createdAt: Date;
   updatedAt: Date;

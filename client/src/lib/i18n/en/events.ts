@@ -48,7 +48,7 @@ export const events = {
   'events.waitlisted':
     'You are number {position} on the waitlist. When a seat comes free it is yours at once, and we tell you.',
   'events.saved': 'Your seat is saved.',
-  'events.queued': 'You are on the waitlist, number {position}.',
+  'events.queued': 'You joined the waitlist.',
   'events.left': 'You left this event.',
   'events.cancelledText': 'This event was cancelled.',
   'events.cancelledReason': 'This event was cancelled: {reason}',
