@@ -27,8 +27,19 @@ import {
 import { EventsService } from './events.service';
 import { RsvpService } from './rsvp.service';
 
-/** The hub's address as the caller reached it (behind a proxy: what it forwarded), for links. */
-export const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+/**
+ * The hub's address as the caller reached it, for links they keep (the calendar feed): behind a
+ * proxy, the scheme and host it forwarded. Only the caller's own link depends on these headers.
+ */
+export function originOf(request: FastifyRequest): string {
+  const forwarded = (name: string) => {
+    const value = request.headers[name];
+    return (Array.isArray(value) ? value[0] : value)?.split(',')[0].trim() || undefined;
+  };
+  const protocol = forwarded('x-forwarded-proto') ?? request.protocol;
+  const host = forwarded('x-forwarded-host') ?? request.host;
+  return `${protocol === 'https' ? 'https' : 'http'}://${host}`;
+}
 
 @ApiTags('events')
 @ApiBearerAuth()

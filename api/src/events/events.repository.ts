@@ -249,11 +249,7 @@ export class EventsRepository {
 
   /** Moves the start of the head search up to `to` (never down): every ticket below it is settled. */
   async advanceHeadHint(id: Types.ObjectId, to: number): Promise<void> {
-    await this.atomic.updateOne(
-      this.events,
-      { _id: id, headHint: trusted({ $lt: to }) },
-      { $set: { headHint: to } },
-    );
+    await this.atomic.updateOne(this.events, { _id: id, headHint: trusted({ $lt: to }) }, { $set: { headHint: to } });
   }
 
   /** Scheduled events with a free seat while someone waits (the sweep's safety net after a crash or an outage). */
