@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { rawBurst, rawEvent, round, stored, summarize } from './events-db.mjs';
 import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,23 +38,6 @@ const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'be
 const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const RUN_ID = Date.now().toString(36);
 const PIDS = {};
-
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** Rate over the burst's wall time and nearest-rank percentiles, the same way for both sides. */
-function summarize(latencies, wallMs) {
-  const sorted = Float64Array.from(latencies).sort();
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
-  return {
-    requests: sorted.length,
-    wallMs: round(wallMs),
-    perSec: round(sorted.length / (wallMs / 1000)),
-    p50: at(50),
-    p95: at(95),
-    p99: at(99),
-    max: at(100),
-  };
-}
 
 async function startHub(mongoUri, dataDir) {
   const port = await freePort();
@@ -169,84 +153,6 @@ async function burst(base, eventId, members) {
     }),
   );
   return { ...summarize(latencies, performance.now() - t0), answers };
-}
-
-/**
- * The raw driver doing the hub's conditional updates for one RSVP, with the same documents: a seat
- * while one is free and nobody waits (event `$inc` with a condition), else a waitlist ticket
- * (event `$inc`, returning the ticket), then the member's RSVP document (upsert while not answered).
- * Nothing else: no auth, no audience or tier check, no repeat check, no promotion pass, no lease —
- * so on FerretDB, which does not make these updates atomic, it may well seat more than the capacity.
- */
-async function rawBurst(db, eventId, members) {
-  const events = db.collection('events');
-  const rsvps = db.collection('event_rsvps');
-  const latencies = [];
-  const answers = { going: 0, waitlisted: 0, errors: 0, firstError: null };
-  const rsvp = async (member) => {
-    const answeredAt = new Date();
-    const owner = { eventId, userId: new ObjectId(member.id) };
-    const filter = { _id: `${eventId.toHexString()}:${member.id}`, status: { $nin: ['going', 'waitlisted'] } };
-    const seat = await events.findOneAndUpdate(
-      { _id: eventId, status: 'scheduled', seatsFree: { $gt: 0 }, waitlisted: 0 },
-      { $inc: { seatsFree: -1, going: 1 } },
-    );
-    if (seat) {
-      await rsvps.updateOne(
-        filter,
-        { $set: { status: 'going', seq: null, answeredAt }, $setOnInsert: owner },
-        { upsert: true },
-      );
-      return 'going';
-    }
-    const ticket = await events.findOneAndUpdate(
-      { _id: eventId, status: 'scheduled' },
-      { $inc: { waitlistSeq: 1, waitlisted: 1 } },
-      { returnDocument: 'after' },
-    );
-    await rsvps.updateOne(
-      filter,
-      { $set: { status: 'waitlisted', seq: ticket.waitlistSeq, answeredAt }, $setOnInsert: owner },
-      { upsert: true },
-    );
-    return 'waitlisted';
-  };
-  const t0 = performance.now();
-  await Promise.all(
-    members.map(async (member) => {
-      const start = performance.now();
-      try {
-        answers[await rsvp(member)]++;
-        latencies.push(performance.now() - start);
-      } catch (error) {
-        answers.errors++;
-        answers.firstError ??= error.message;
-      }
-    }),
-  );
-  return { ...summarize(latencies, performance.now() - t0), answers };
-}
-
-async function rawEvent(db) {
-  const _id = new ObjectId();
-  await db
-    .collection('events')
-    .insertOne({ _id, status: 'scheduled', seatsFree: SEATS, going: 0, waitlisted: 0, waitlistSeq: 0 });
-  return _id;
-}
-
-/** What the database holds for an event: who is going, the waitlist in ticket order, the counters. */
-async function stored(db, eventId) {
-  const rows = await db
-    .collection('event_rsvps')
-    .find({ eventId: new ObjectId(eventId) })
-    .toArray();
-  const event = await db.collection('events').findOne({ _id: new ObjectId(eventId) });
-  return {
-    going: rows.filter((r) => r.status === 'going'),
-    waiting: rows.filter((r) => r.status === 'waitlisted').sort((a, b) => a.seq - b.seq),
-    counters: { going: event.going, waitlisted: event.waitlisted, seatsFree: event.seatsFree },
-  };
 }
 
 function connect(base, token) {
@@ -376,13 +282,13 @@ async function main() {
     log(`warm-up: ${WARMUP} RSVPs on each side`);
     const warm = await createEvent(hub.base, program.manager, program.organizationId, `Warm-up ${RUN_ID}`);
     await burst(hub.base, warm.id, program.members.slice(0, WARMUP));
-    await rawBurst(rawDb, await rawEvent(rawDb), program.members.slice(0, WARMUP));
+    await rawBurst(rawDb, await rawEvent(rawDb, SEATS), program.members.slice(0, WARMUP));
 
     log(`hub: ${MEMBERS} RSVPs at once for ${SEATS} seats`);
     const event = await createEvent(hub.base, program.manager, program.organizationId, `Clinic ${RUN_ID}`);
     const hubRun = await withCores(pids, () => burst(hub.base, event.id, program.members));
     log(`raw driver: ${MEMBERS} RSVPs at once`);
-    const rawEventId = await rawEvent(rawDb);
+    const rawEventId = await rawEvent(rawDb, SEATS);
     const rawRun = await withCores({ ferretdb: PIDS.ferretdb }, () => rawBurst(rawDb, rawEventId, program.members));
 
     const hubState = await stored(hubDb, event.id);
