@@ -128,6 +128,8 @@ export class AttendanceService {
       type: 'event.attended',
       idempotencyKey: attendanceKey(eventId, userId),
       value: event.points,
+      // A manager putting the record right after the event dates it at the event (periods, caps).
+      occurredAt: new Date(Math.min(Date.now(), event.endsAt.getTime())),
       metadata: { eventId, kind: event.kind },
       reason: `Attended “${event.title}”`,
       source: { kind: 'feature', id: eventId },
