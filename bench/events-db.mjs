@@ -29,8 +29,11 @@ export function summarize(latencies, wallMs) {
  * (event `$inc`, returning the ticket), then the member's RSVP document (upsert while not answered).
  * Nothing else: no auth, no audience or tier check, no repeat check, no promotion pass, no lease —
  * so on FerretDB, which does not make these updates atomic, it may well seat more than the capacity.
+ * `inFlight` bounds how many members' updates run at once (default: all of them, as the hub gets
+ * them); with 1 they run one after another, which on FerretDB is the uncontended floor and seats
+ * exactly the capacity.
  */
-export async function rawBurst(db, eventId, members) {
+export async function rawBurst(db, eventId, members, inFlight = members.length) {
   const events = db.collection('events');
   const rsvps = db.collection('event_rsvps');
   const latencies = [];
@@ -64,8 +67,10 @@ export async function rawBurst(db, eventId, members) {
     return 'waitlisted';
   };
   const t0 = performance.now();
-  await Promise.all(
-    members.map(async (member) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < members.length) {
+      const member = members[next++];
       const start = performance.now();
       try {
         answers[await rsvp(member)]++;
@@ -74,8 +79,9 @@ export async function rawBurst(db, eventId, members) {
         answers.errors++;
         answers.firstError ??= error.message;
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, members.length) }, worker));
   return { ...summarize(latencies, performance.now() - t0), answers };
 }
 

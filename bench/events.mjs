@@ -230,11 +230,14 @@ function report(r) {
     row('', ['RSVPs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'going', 'waiting']),
     side('hub  POST /api/events/:id/rsvp', r.hub),
     side('raw  mongodb driver', r.raw),
+    side('raw  one at a time', r.rawOneAtATime),
     '',
-    `hub/raw RSVPs/s ${r.ratios.throughput}x (target ≥ 0.5x)   raw/hub p95 ${r.ratios.p95}x`,
+    `hub/raw RSVPs/s ${r.ratios.throughput}x (target ≥ 0.5x)   raw/hub p95 ${r.ratios.p95}x   ` +
+      `hub/raw one at a time ${r.ratios.throughputVsOneAtATime}x`,
     `hub: ${r.checks.hubGoing} going in the database (exactly ${r.seats}: ${r.checks.exactlySeats ? 'yes' : 'NO'}), ` +
       `${r.checks.hubWaiting} waiting, tickets distinct: ${r.checks.ticketsDistinct ? 'yes' : 'NO'}, counters ${JSON.stringify(r.checks.hubCounters)}`,
-    `raw: ${r.checks.rawGoing} going in the database (FerretDB does not make the conditional updates atomic without the hub's lease)`,
+    `raw: ${r.checks.rawGoing} going in the database (FerretDB does not make the conditional updates atomic without ` +
+      `the hub's lease; many at once they conflict and retry), one at a time: ${r.rawOneAtATime.answers.going} going`,
     r.hub.answers.other ? `hub non-200: ${r.hub.answers.other} (first: ${r.hub.answers.firstOther})` : '',
     r.raw.answers.errors ? `raw errors: ${r.raw.answers.errors} (first: ${r.raw.answers.firstError})` : '',
     `cores busy during the burst: hub side ${Object.entries(r.hub.cores)
@@ -293,6 +296,11 @@ async function main() {
 
     const hubState = await stored(hubDb, event.id);
     const rawState = await stored(rawDb, rawEventId.toHexString());
+    log(`raw driver, one RSVP at a time (the uncontended floor): ${MEMBERS} RSVPs`);
+    const serialEventId = await rawEvent(rawDb, SEATS);
+    const serial = await withCores({ ferretdb: PIDS.ferretdb }, () =>
+      rawBurst(rawDb, serialEventId, program.members, 1),
+    );
     log(`cancellations: ${CANCELS} going members leave at once`);
     const cancelled = await cancellations(hub.base, hubDb, event.id, program.members);
 
@@ -326,7 +334,12 @@ async function main() {
       versions,
       hub: hubRun,
       raw: rawRun,
-      ratios: { throughput: round(hubRun.perSec / rawRun.perSec, 3), p95: round(rawRun.p95 / hubRun.p95, 3) },
+      rawOneAtATime: serial,
+      ratios: {
+        throughput: round(hubRun.perSec / rawRun.perSec, 3),
+        p95: round(rawRun.p95 / hubRun.p95, 3),
+        throughputVsOneAtATime: round(hubRun.perSec / serial.perSec, 3),
+      },
       checks,
       cancellations: cancelled,
       problems,
