@@ -10,6 +10,8 @@ export default {
     alias: {
       // The socket contract is defined once, by the server; the client imports its types.
       $events: '../api/src/realtime/server-events.ts',
+      // Event times (both zones, the check-in window) are read by one pure module, shared with the API.
+      $eventTime: '../api/src/events/event-time.ts',
     },
   },
 };

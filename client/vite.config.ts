@@ -7,6 +7,6 @@ export default defineConfig({
   plugins: [sveltekit()],
   server: {
     proxy: { '/api': api, '/socket.io': { target: api, ws: true } },
-    fs: { allow: ['../api/src/realtime'] },
+    fs: { allow: ['../api/src/realtime', '../api/src/events/event-time.ts'] },
   },
 });

@@ -17,6 +17,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChallengesModule } from './challenges/challenges.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
+import { EventsModule } from './events/events.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { HealthController } from './health/health.controller';
 import { LeaderboardsModule } from './leaderboards/leaderboards.module';
@@ -50,6 +51,7 @@ export class AppModule {
         DemoModule,
         EngineModule,
         ChallengesModule,
+        EventsModule,
         LeaderboardsModule,
         NotificationsModule,
         CampaignsModule,

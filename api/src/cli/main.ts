@@ -97,6 +97,10 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
     help: 'review-tiers [iso]  recompute qualifying points and apply due tier downgrades',
     run: async (args) => withApp(async (app) => printJob(app, 'review-tiers', args[0])),
   },
+  'event-reminders': {
+    help: 'event-reminders [iso] send the event reminders due (24 h and 1 h before), each once',
+    run: async (args) => withApp(async (app) => printJob(app, 'event-reminders', args[0])),
+  },
   'db:install': {
     help: 'db:install          install FerretDB into .tools/ unless mongod or ferretdb is available',
     run: async () => {

@@ -20,6 +20,10 @@ export interface DomainEvents {
   'campaign.reminder': CampaignReminderEvent;
   'redemption.changed': RedemptionChangedEvent;
   'referral.converted': ReferralConvertedEvent;
+  'event.promoted': EventPromotedEvent;
+  'event.changed': EventChangedEvent;
+  'event.cancelled': EventCancelledEvent;
+  'event.reminder': EventReminderEvent;
 }
 
 /**
@@ -186,4 +190,42 @@ export interface CampaignReminderEvent {
   title: string;
   closesAt: Date;
   incentivePoints: number;
+}
+
+/** What every notification about a club event or webinar names. */
+export interface EventFacts {
+  eventId: string;
+  title: string;
+  /** ISO instant. */
+  startsAt: string;
+  timezone: string;
+  /** The start as read in the event's zone ("Mon 9 Mar, 09:00 New York time"): the English fallback's words. */
+  when: string;
+}
+
+/** A waitlisted member got a seat (someone left, or the capacity grew). */
+export interface EventPromotedEvent extends EventFacts {
+  userId: string;
+}
+
+/** The time or place of an event changed: everyone going or waitlisted hears of it. */
+export interface EventChangedEvent extends EventFacts {
+  userIds: string[];
+  changed: 'time' | 'place' | 'timeAndPlace';
+  location: string | null;
+}
+
+/** An event was cancelled: everyone going or waitlisted hears of it. */
+export interface EventCancelledEvent extends EventFacts {
+  userIds: string[];
+  reason: string | null;
+}
+
+/** A going member's reminder, 24 hours or 1 hour before the start (claimed once before it is published). */
+export interface EventReminderEvent extends EventFacts {
+  userId: string;
+  reminder: '24h' | '1h';
+  /** Webinars: where to join (the member is going). */
+  joinUrl: string | null;
+  location: string | null;
 }

@@ -102,7 +102,7 @@ export class ActivitiesService {
 
   async record(input: RecordActivityInput): Promise<RecordActivityResult> {
     const rule = this.ruleFor(input.type);
-    if (rule.per === 'value' && input.value === undefined) {
+    if (rule.per === 'value' && input.value === undefined && rule.defaultValue === undefined) {
       throw new BadRequestException(`value is required for ${input.type} (points are per unit of value)`);
     }
     const userId = input.user._id.toHexString();

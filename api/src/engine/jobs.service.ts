@@ -12,6 +12,7 @@ export const JOB_NAMES = [
   'campaign-reminders',
   'finish-campaign-responses',
   'finish-redemptions',
+  'event-reminders',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

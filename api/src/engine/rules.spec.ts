@@ -28,6 +28,15 @@ describe('rules', () => {
     expect(earnedPoints(set.byType.get('purchase.recorded')!, set, 'gold', 17)).toBe(21);
   });
 
+  it('counts a per-value activity reported without a value as the rule’s defaultValue', () => {
+    const attended = rule({ activityType: 'event.attended', points: 1, per: 'value', defaultValue: 75 });
+    const set = checkRules(file([attended], { gold: 1.25 }), TIERS, 'r');
+    expect(earnedPoints(set.byType.get('event.attended')!, set, 'member', undefined)).toBe(75);
+    expect(earnedPoints(set.byType.get('event.attended')!, set, 'member', 150)).toBe(150);
+    expect(earnedPoints(set.byType.get('event.attended')!, set, 'gold', 40)).toBe(50);
+    expect(() => checkRules(file([rule({ defaultValue: 5 })]), TIERS, 'r')).toThrow(/needs per: value/);
+  });
+
   it('lets a rule override the program multipliers', () => {
     const set = checkRules(file([rule({ tierMultipliers: { gold: 1 } })], { gold: 2 }), TIERS, 'r');
     expect(earnedPoints(set.byType.get('lesson.completed')!, set, 'gold', undefined)).toBe(20);

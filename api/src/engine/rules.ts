@@ -29,6 +29,9 @@ export function checkRules(file: RulesFileDto, tierKeys: string[], path: string)
   for (const rule of file.rules) {
     if (byType.has(rule.activityType)) throw new ContentError(`${path}: two rules for ${rule.activityType}`);
     checkMultipliers(rule.tierMultipliers, tierKeys, `${path}: ${rule.activityType}.tierMultipliers`);
+    if (rule.defaultValue !== undefined && rule.per !== 'value') {
+      throw new ContentError(`${path}: ${rule.activityType}.defaultValue needs per: value`);
+    }
     byType.set(rule.activityType, rule);
   }
   return {
@@ -40,7 +43,7 @@ export function checkRules(file: RulesFileDto, tierKeys: string[], path: string)
 
 /** Points before caps: per activity or per unit of value, times the member's tier factor. */
 export function earnedPoints(rule: RuleDto, rules: RuleSet, tierKey: string, value: number | undefined): number {
-  const units = rule.per === 'value' ? (value ?? 0) : 1;
+  const units = rule.per === 'value' ? (value ?? rule.defaultValue ?? 0) : 1;
   const factor = (rule.tierMultipliers ?? rules.multipliers)[tierKey] ?? 1;
   return Math.round(rule.points * units * factor);
 }

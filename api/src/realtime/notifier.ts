@@ -4,6 +4,10 @@ import type {
   BadgeEarnedEvent,
   CampaignReminderEvent,
   ChallengeCompletedEvent,
+  EventCancelledEvent,
+  EventChangedEvent,
+  EventPromotedEvent,
+  EventReminderEvent,
   LeaderboardChangedEvent,
   LedgerRecordedEvent,
   RedemptionChangedEvent,
@@ -180,6 +184,69 @@ export class Notifier {
       title: `${name} joined with your referral`,
       body: points > 0 ? `You earned ${points} points. Thank you!` : 'Thank you for spreading the word!',
     });
+  }
+
+  // Club events and webinars: promotions off the waitlist, changes, cancellations, reminders.
+
+  @OnDomainEvent('event.promoted')
+  async onEventPromoted({ userId, eventId, title, when, startsAt, timezone }: EventPromotedEvent): Promise<void> {
+    await this.notify(userId, {
+      type: 'event.promoted',
+      params: { eventId, title, when, startsAt, timezone },
+      link: `/events/${eventId}`,
+      title: `You have a seat: ${title}`,
+      body: `A seat came free and it is yours. See you on ${when}.`,
+    });
+  }
+
+  @OnDomainEvent('event.changed')
+  async onEventChanged(event: EventChangedEvent): Promise<void> {
+    const { eventId, title, when, startsAt, timezone, changed } = event;
+    const location = event.location ?? '';
+    const body =
+      changed === 'place'
+        ? `It now takes place at ${location || 'a new place'}.`
+        : `It now starts on ${when}${changed === 'timeAndPlace' && location ? `, at ${location}` : ''}.`;
+    await this.notifyEach(event.userIds, (userId) =>
+      this.notify(userId, {
+        type: 'event.changed',
+        params: { variant: changed, eventId, title, when, startsAt, timezone, location },
+        link: `/events/${eventId}`,
+        title: `Changed: ${title}`,
+        body,
+      }),
+    );
+  }
+
+  @OnDomainEvent('event.cancelled')
+  async onEventCancelled({ userIds, eventId, title, when, reason }: EventCancelledEvent): Promise<void> {
+    await this.notifyEach(userIds, (userId) =>
+      this.notify(userId, {
+        type: 'event.cancelled',
+        params: { ...(reason ? {} : { variant: 'noReason' as const }), eventId, title, when, reason: reason ?? '' },
+        link: `/events/${eventId}`,
+        title: `Cancelled: ${title}`,
+        body: reason ? `${title} on ${when} is cancelled: ${reason}` : `${title} on ${when} is cancelled.`,
+      }),
+    );
+  }
+
+  @OnDomainEvent('event.reminder')
+  async onEventReminder(event: EventReminderEvent): Promise<void> {
+    const { userId, eventId, title, when, startsAt, timezone, reminder } = event;
+    const location = event.location ?? event.joinUrl ?? '';
+    await this.notify(userId, {
+      type: 'event.reminder',
+      params: { variant: reminder, eventId, title, when, startsAt, timezone, location },
+      link: `/events/${eventId}`,
+      title: reminder === '1h' ? `Starting in an hour: ${title}` : `Tomorrow: ${title}`,
+      body: `${when}${location ? ` · ${location}` : ''}`,
+    });
+  }
+
+  /** Tells many members, a few at a time (an event's whole list on a cancellation). */
+  private async notifyEach(userIds: string[], send: (userId: string) => Promise<void>): Promise<void> {
+    for (let i = 0; i < userIds.length; i += 20) await Promise.all(userIds.slice(i, i + 20).map(send));
   }
 
   /**

@@ -36,6 +36,30 @@ export interface NotificationKinds {
   'redemption.rejected': { variant?: 'noNote'; redemptionId: string; reward: string; cost: number; note: string };
   'redemption.cancelled': { redemptionId: string; reward: string; cost: number };
   'referral.converted': { name: string; points: number };
+  // Club events and webinars: `when` is the start in the event's own zone, in English
+  // ("Mon 9 Mar, 09:00 New York time"); `startsAt` (ISO) and `timezone` let a client say it its own way.
+  'event.promoted': { eventId: string; title: string; when: string; startsAt: string; timezone: string };
+  /** `location` is the new place (or join link), empty when none. */
+  'event.changed': {
+    variant: 'time' | 'place' | 'timeAndPlace';
+    eventId: string;
+    title: string;
+    when: string;
+    startsAt: string;
+    timezone: string;
+    location: string;
+  };
+  'event.cancelled': { variant?: 'noReason'; eventId: string; title: string; when: string; reason: string };
+  /** `location` is the place, or the join link of a webinar, empty when none. */
+  'event.reminder': {
+    variant: '24h' | '1h';
+    eventId: string;
+    title: string;
+    when: string;
+    startsAt: string;
+    timezone: string;
+    location: string;
+  };
 }
 
 export type NotificationType = keyof NotificationKinds;

@@ -39,6 +39,18 @@ export class RuleDto {
   @IsIn(['activity', 'value'])
   per: 'activity' | 'value';
 
+  @ApiPropertyOptional({
+    example: 75,
+    description:
+      'per: value only — the value of an activity reported without one (else a value is required). ' +
+      'Lets a feature pay its own amount (an event’s points) while a bare report still pays this many units.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  defaultValue?: number;
+
   @ApiPropertyOptional({ type: CapsDto })
   @IsOptional()
   @ValidateNested()

@@ -5,6 +5,9 @@ import { getMe, type Me, type Wallet } from '$lib/api/me';
 import { tokenStore } from '$lib/api/token';
 import { setLocale, t } from '$lib/i18n';
 
+/** Where a signed-out visitor was headed (a scanned check-in QR, a shared link), opened after sign-in. */
+const RETURN_KEY = 'hub.returnTo';
+
 /** Who is signed in, with their points; shared by every page. */
 class Session {
   me = $state<Me | null>(null);
@@ -26,7 +29,10 @@ class Session {
       return errorMessage(error, t('error.generic'));
     }
     await this.start(accessToken);
-    await goto('/');
+    const next = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    // Only a path of this app: never another origin ("//evil.example").
+    await goto(next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
     return null;
   }
 
@@ -47,6 +53,11 @@ class Session {
   /** Applies a balance pushed over the socket without another request. */
   applyWallet(wallet: Partial<Wallet>): void {
     if (this.me) this.me.points = { ...this.me.points, ...wallet };
+  }
+
+  /** Remembers a page a signed-out visitor asked for, to open it once they have signed in. */
+  rememberReturn(path: string): void {
+    if (path !== '/') sessionStorage.setItem(RETURN_KEY, path);
   }
 
   async signOut(): Promise<void> {

@@ -3,6 +3,7 @@ import { auth } from './auth';
 import { badges } from './badges';
 import { challenges } from './challenges';
 import { dashboard } from './dashboard';
+import { events } from './events';
 import { feedback } from './feedback';
 import { leaderboards } from './leaderboards';
 import { manage } from './manage';
@@ -23,6 +24,7 @@ const areas = {
   badges,
   challenges,
   dashboard,
+  events,
   feedback,
   leaderboards,
   manage,
