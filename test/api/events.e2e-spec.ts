@@ -9,6 +9,7 @@ import {
   http,
   ObjectId,
   registerMember,
+  runJob,
   Session,
   withProgram,
 } from '../utils/hub';
@@ -120,6 +121,25 @@ describe('events: seats, waitlist, audience and tiers', () => {
     expect(statuses).toEqual(['going', 'going', 'going', 'going', 'going', 'waitlisted']);
     expect(await notificationsOf(people[2], 'event.promoted')).toHaveLength(1);
     expect(await notificationsOf(people[0], 'event.promoted')).toHaveLength(0);
+  });
+
+  it('repairs counters a request that died part-way left off, and seats the waitlist (the sweep)', async () => {
+    const event = await createEvent(manager, body({ capacity: 2 }));
+    const people = await members(3);
+    for (const person of people) await rsvp(person, event.id).expect(200);
+    // A leave that wrote the RSVP and died before giving the seat back, some minutes ago.
+    const database = await db();
+    await database
+      .collection<{ _id: string }>('event_rsvps')
+      .updateOne({ _id: `${event.id}:${people[0].id}` }, { $set: { status: 'left' } });
+    const stale = new Date(Date.now() - 5 * 60_000);
+    await database.collection('events').updateOne({ _id: new ObjectId(event.id) }, { $set: { updatedAt: stale } });
+    expect((await getEvent(people[2], event.id)).body).toMatchObject({ going: 2, waitlisted: 1, myRsvp: 'waitlisted' });
+
+    const repair = await runJob(program.admin, 'event-seats');
+    expect(repair.body).toMatchObject({ repaired: 1, promoted: 1 });
+    expect((await getEvent(people[2], event.id)).body).toMatchObject({ going: 2, waitlisted: 0, myRsvp: 'going' });
+    expect((await runJob(program.admin, 'event-seats')).body).toMatchObject({ repaired: 0, promoted: 0 });
   });
 
   it('shows events only to their audience and locks them for lower tiers', async () => {

@@ -13,6 +13,7 @@ export const JOB_NAMES = [
   'finish-campaign-responses',
   'finish-redemptions',
   'event-reminders',
+  'event-seats',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -48,6 +48,11 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
 
   onApplicationBootstrap(): void {
     this.jobs.register('event-reminders', (asOf) => this.sweep(asOf));
+    this.jobs.register('event-seats', async (asOf) => {
+      const settled = await this.waitlists.settleWaitlists();
+      const repair = await this.waitlists.repairCounters(asOf);
+      return { ...repair, promoted: settled + repair.promoted };
+    });
     if (!this.config.JOBS_INTERVAL_MINUTES) return; // on demand only (tests, the CLI)
     this.timer = setInterval(() => void this.scheduled(), SWEEP_EVERY_MS);
     this.timer.unref();
@@ -92,8 +97,8 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * The minute's sweep: reminders, and a promotion pass wherever a seat is free while someone
-   * waits. One at a time per process, errors logged, nothing sent during an outage.
+   * The minute's sweep: reminders, a promotion pass wherever a seat is free while someone waits,
+   * and the repair of counters a crash left off (also the job `event-seats`). One at a time per process, errors logged, nothing sent during an outage.
    */
   private async scheduled(): Promise<void> {
     if (this.running) return;
@@ -103,6 +108,7 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
       if (result.sent) this.logger.log(`Event reminders: ${JSON.stringify(result)}`);
       const promoted = await this.waitlists.settleWaitlists();
       if (promoted) this.logger.warn(`Waitlists: ${promoted} promoted by the sweep (a pass had not run)`);
+      await this.waitlists.repairCounters();
     } catch (error) {
       if (isOutage(error)) this.logger.warn('Event reminders skipped: the database is unreachable');
       else this.logger.error('Event reminder sweep failed', (error as Error).stack);

@@ -266,6 +266,42 @@ export class EventsRepository {
       .exec();
   }
 
+  /**
+   * Scheduled events not over whose counters last moved between `from` and `to`: where a request
+   * that died between moving a counter and writing its RSVP leaves a counter off (see repairCounters).
+   */
+  quietlyChanged(from: Date, to: Date, limit: number): Promise<Event[]> {
+    return this.events
+      .find({
+        status: 'scheduled',
+        endsAt: trusted({ $gt: new Date() }),
+        updatedAt: trusted({ $gte: from, $lt: to }),
+      })
+      .limit(limit)
+      .lean<Event[]>()
+      .exec();
+  }
+
+  /**
+   * Sets the seat counters to what the RSVPs say, only if the event still holds what was read
+   * (nothing moved since); false otherwise.
+   */
+  async correctCounters(event: Event, counts: { going: number; waitlisted: number }): Promise<boolean> {
+    const seatsFree = event.capacity === null ? UNLIMITED_SEATS : event.capacity - counts.going;
+    const result = await this.atomic.updateOne(
+      this.events,
+      {
+        _id: event._id,
+        updatedAt: event.updatedAt,
+        going: event.going,
+        waitlisted: event.waitlisted,
+        seatsFree: event.seatsFree,
+      },
+      { $set: { going: counts.going, waitlisted: counts.waitlisted, seatsFree } },
+    );
+    return result.changed;
+  }
+
   /** A going member left (or a duplicate seat is given back): the seat is free again. */
   async releaseSeat(id: Types.ObjectId): Promise<void> {
     await this.atomic.updateOne(this.events, { _id: id }, { $inc: { seatsFree: 1, going: -1 } });

@@ -12,6 +12,10 @@ import { rsvpId, type Rsvp } from './schemas/rsvp.schema';
 
 /** More rounds than this in one promotion pass means something is badly wrong; stop and log. */
 const MAX_PROMOTION_ROUNDS = 100_000;
+/** An event whose counters have not moved for this long has no RSVP in flight. */
+const QUIET_MS = 2 * 60_000;
+/** How far back the counter repair looks (older events were repaired by an earlier sweep). */
+const REPAIR_WINDOW_MS = 60 * 60_000;
 /** A leave that loses this many races in a row to promotions gives up (503 would follow). */
 const MAX_LEAVE_ATTEMPTS = 10;
 
@@ -124,6 +128,35 @@ export class RsvpService {
       promoted += (await this.promoteWaiting(event)).length;
     }
     return promoted;
+  }
+
+  /**
+   * The sweep's repair of counters a crash left off: a request that died between moving a
+   * counter and writing its RSVP leaves a seat taken (or a place counted) that nobody holds. Every
+   * RSVP change moves the event's counters, so an event whose counters have not moved for
+   * QUIET_MS has nothing in flight: its counters are recounted from its RSVPs and, if they differ,
+   * set with a compare-and-set on what was read (any change meanwhile wins; the next sweep looks
+   * again). Events quiet for longer than REPAIR_WINDOW_MS were looked at already.
+   */
+  async repairCounters(now = new Date()): Promise<{ repaired: number; promoted: number }> {
+    let repaired = 0;
+    let promoted = 0;
+    const quiet = await this.seats.quietlyChanged(
+      new Date(now.getTime() - REPAIR_WINDOW_MS),
+      new Date(now.getTime() - QUIET_MS),
+      500,
+    );
+    for (const event of quiet) {
+      const counts = await this.rsvps.countActive(event._id);
+      if (counts.going === event.going && counts.waitlisted === event.waitlisted) continue;
+      if (!(await this.seats.correctCounters(event, counts))) continue;
+      repaired++;
+      this.logger.warn(
+        `Event ${event._id.toHexString()}: counters ${event.going}/${event.waitlisted} → ${counts.going}/${counts.waitlisted} (a request had died)`,
+      );
+      promoted += (await this.promoteWaiting((await this.seats.find(event._id)) ?? event)).length;
+    }
+    return { repaired, promoted };
   }
 
   /** Runs a pass for an event whose capacity grew (EventsService calls this after the change). */

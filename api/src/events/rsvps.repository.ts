@@ -140,6 +140,15 @@ export class RsvpsRepository {
       .exec();
   }
 
+  /** How many members are going and waiting, counted from the RSVPs themselves. */
+  async countActive(eventId: Types.ObjectId): Promise<{ going: number; waitlisted: number }> {
+    const [going, waitlisted] = await Promise.all([
+      this.rsvps.countDocuments({ eventId, status: 'going' }).exec(),
+      this.rsvps.countDocuments({ eventId, status: 'waitlisted' }).exec(),
+    ]);
+    return { going, waitlisted };
+  }
+
   /** Who answers for the event in these statuses (people to tell about a change or a reminder). */
   async memberIds(eventId: Types.ObjectId, statuses: readonly RsvpStatus[]): Promise<string[]> {
     const rows = await this.rsvps
