@@ -14,6 +14,7 @@ import { HubConfig } from './config/hub-config';
 import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
 import { ChallengesModule } from './challenges/challenges.module';
+import { CoursesModule } from './courses/courses.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -49,6 +50,7 @@ export class AppModule {
         ChallengesModule,
         LeaderboardsModule,
         NotificationsModule,
+        CoursesModule,
       ],
       controllers: [HealthController],
       providers: [

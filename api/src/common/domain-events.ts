@@ -17,6 +17,10 @@ export interface DomainEvents {
   'submission.rejected': SubmissionRejectedEvent;
   'leaderboard.changed': LeaderboardChangedEvent;
   'demo.ready': DemoReadyEvent;
+  // Learn and Earn
+  'certificate.issued': CertificateIssuedEvent;
+  'certificate.expiring': CertificateExpiringEvent;
+  'certificate.revoked': CertificateRevokedEvent;
 }
 
 /**
@@ -151,4 +155,34 @@ export interface DemoReadyEvent {
   teams: Record<string, string>;
   members: Array<{ id: string; email: string; displayName: string; organizationId: string; teamId: string | null }>;
   staff: Array<{ id: string; email: string; roles: string[] }>;
+}
+
+// ── Learn and Earn ────────────────────────────────────────────────────────────────────────────
+
+/** A member completed a course and its certificate was written (once). */
+export interface CertificateIssuedEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+}
+
+/** A certificate expires within 30 days; its holder is told once. */
+export interface CertificateExpiringEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+  expiresAt: Date;
+  /** Whole days left (at least 1). */
+  days: number;
+}
+
+/** An admin revoked a certificate. */
+export interface CertificateRevokedEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+  reason: string;
 }

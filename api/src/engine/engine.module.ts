@@ -44,6 +44,6 @@ import { TiersService } from './tiers.service';
     JobsService,
     MemberCache,
   ],
-  exports: [ActivitiesService, EngineCounters, MemberProgressService, MemberCache],
+  exports: [ActivitiesService, EngineCounters, MemberProgressService, MemberCache, JobsService],
 })
 export class EngineModule {}

@@ -4,7 +4,13 @@ import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { TiersService } from './tiers.service';
 
-export const JOB_NAMES = ['expire-points', 'review-tiers', 'reconcile', 'finish-postings'] as const;
+export const JOB_NAMES = [
+  'expire-points',
+  'review-tiers',
+  'reconcile',
+  'finish-postings',
+  'certificate-reminders',
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**
@@ -15,6 +21,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 export class JobsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
   private timer?: NodeJS.Timeout;
+  /** Sweeps of domains the engine cannot import (they import it); each schedules itself. */
+  private readonly domainJobs = new Map<JobName, (asOf: Date) => Promise<object>>();
 
   constructor(
     private readonly maintenance: LedgerMaintenanceService,
@@ -34,9 +42,17 @@ export class JobsService implements OnApplicationBootstrap, OnApplicationShutdow
       case 'finish-postings':
         // `asOf` moves "now" forward, so a test can finish what a crash left without waiting.
         return this.ledger.finishPending(asOf.getTime());
-      default:
+      default: {
+        const job = this.domainJobs.get(name as JobName);
+        if (job) return job(asOf);
         throw new BadRequestException(`Unknown job "${name}"; jobs: ${JOB_NAMES.join(', ')}`);
+      }
     }
+  }
+
+  /** Lets a domain's sweep run on demand here (POST /api/admin/jobs/:name, the CLI). */
+  register(name: JobName, run: (asOf: Date) => Promise<object>): void {
+    this.domainJobs.set(name, run);
   }
 
   onApplicationBootstrap(): void {

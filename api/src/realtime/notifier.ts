@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { OnDomainEvent } from '../common/domain-event-bus';
 import type {
   BadgeEarnedEvent,
+  CertificateExpiringEvent,
+  CertificateIssuedEvent,
+  CertificateRevokedEvent,
   ChallengeCompletedEvent,
   LeaderboardChangedEvent,
   LedgerRecordedEvent,
@@ -101,6 +104,43 @@ export class Notifier {
       link: `/challenges/${challengeId}`,
       title: `Not approved yet: ${title}`,
       body: comment ? `Your manager wrote: “${comment}” You can submit again.` : 'You can submit again.',
+    });
+  }
+
+  // ── Learn and Earn ──────────────────────────────────────────────────────────────────────────
+
+  @OnDomainEvent('certificate.issued')
+  async onCertificateIssued({ userId, certificateId, courseSlug, courseTitle }: CertificateIssuedEvent): Promise<void> {
+    await this.notify(userId, {
+      type: 'certificate.issued',
+      params: { courseSlug, courseTitle, certificateId },
+      link: `/learn/${courseSlug}`,
+      title: `Certificate earned: ${courseTitle}`,
+      body: 'You completed the course. Share your certificate: anyone can verify it with its link.',
+    });
+  }
+
+  @OnDomainEvent('certificate.expiring')
+  async onCertificateExpiring(event: CertificateExpiringEvent): Promise<void> {
+    const { userId, certificateId, courseSlug, courseTitle, expiresAt, days } = event;
+    await this.notify(userId, {
+      type: 'certificate.expiring',
+      params: { courseSlug, courseTitle, certificateId, expiresAt: expiresAt.toISOString(), days },
+      link: `/learn/${courseSlug}`,
+      title: `Your certificate expires in ${days} day${days === 1 ? '' : 's'}: ${courseTitle}`,
+      body: `It is valid until ${expiresAt.toISOString().slice(0, 10)}. Review the course to keep your knowledge current.`,
+    });
+  }
+
+  @OnDomainEvent('certificate.revoked')
+  async onCertificateRevoked(event: CertificateRevokedEvent): Promise<void> {
+    const { userId, certificateId, courseSlug, courseTitle, reason } = event;
+    await this.notify(userId, {
+      type: 'certificate.revoked',
+      params: { courseSlug, courseTitle, certificateId, reason },
+      link: `/learn/${courseSlug}`,
+      title: `Certificate revoked: ${courseTitle}`,
+      body: `The program revoked your certificate: “${reason}”`,
     });
   }
 

@@ -29,6 +29,16 @@ export interface NotificationKinds {
   'tier.changed': { variant: 'up' | 'down'; from: string; to: string; tier: string; benefits: string; months: number };
   'challenge.completed': { variant?: 'noPoints'; challengeId: string; title: string; points: number };
   'submission.rejected': { variant?: 'noComment'; challengeId: string; title: string; comment: string };
+  // Learn and Earn: `expiresAt` is ISO (the client shows it in the viewer's zone).
+  'certificate.issued': { courseSlug: string; courseTitle: string; certificateId: string };
+  'certificate.expiring': {
+    courseSlug: string;
+    courseTitle: string;
+    certificateId: string;
+    expiresAt: string;
+    days: number;
+  };
+  'certificate.revoked': { courseSlug: string; courseTitle: string; certificateId: string; reason: string };
 }
 
 export type NotificationType = keyof NotificationKinds;
