@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, Public, Roles } from '../common/auth.decorators';
 import type { Principal } from '../common/roles';
 import { CertificatesService } from './certificates.service';
@@ -45,16 +46,17 @@ export class CertificatesController {
 
   @Get('certificates/:id/credential')
   @Public()
-  @Header('content-type', VC_JWT)
-  @Header('cache-control', 'no-store')
   @ApiProduces(VC_JWT)
   @ApiOkResponse({
     description:
       'The certificate as an Open Badges 3.0 OpenBadgeCredential signed as a VC-JWT (compact JWS); verify it against the keys of GET /api/issuer.',
     content: { [VC_JWT]: { schema: { type: 'string' } } },
   })
-  credential(@Param('id') id: string): Promise<string> {
-    return this.certificates.credential(id);
+  async credential(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const jwt = await this.certificates.credential(id);
+    // Set here, not with @Header: an error (404) still answers JSON.
+    void reply.header('content-type', VC_JWT).header('cache-control', 'no-store');
+    return jwt;
   }
 
   @Get('certificates/:id/status')
