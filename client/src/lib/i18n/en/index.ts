@@ -4,6 +4,7 @@ import { badges } from './badges';
 import { challenges } from './challenges';
 import { dashboard } from './dashboard';
 import { leaderboards } from './leaderboards';
+import { learn } from './learn';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
@@ -15,7 +16,7 @@ import { rules } from './rules';
  * Keys are `<area>.<what>`; placeholders are `{name}`. Every string the UI shows lives here; another
  * language is a catalog of type `Messages` (a missing key is a build error).
  */
-const areas = { app, auth, badges, challenges, dashboard, leaderboards, manage, notifications, profile, rules };
+const areas = { app, auth, badges, challenges, dashboard, leaderboards, learn, manage, notifications, profile, rules };
 
 type Areas = typeof areas;
 type Area = keyof Areas;
