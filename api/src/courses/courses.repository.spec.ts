@@ -37,6 +37,13 @@ describe('CoursesRepository (embedded FerretDB, two processes)', () => {
     expect(progress['heat-pumps'].startedAt).toBeInstanceOf(Date);
   });
 
+  it('loses no lesson when one member completes several at once', async () => {
+    const member = new Types.ObjectId();
+    const lessons = Array.from({ length: 12 }, (_, i) => `lesson-${i}`);
+    await allAtOnce(lessons.length, (i) => either(i).completeLesson(member, 'solar', lessons[i], new Date()));
+    expect(Object.keys((await a.progressOf(member)).solar.lessons!).sort()).toEqual([...lessons].sort());
+  });
+
   it('takes no more quiz attempts a day than allowed, whatever the concurrency', async () => {
     const member = new Types.ObjectId();
     const results = await allAtOnce(12, (i) => either(i).takeAttempt(member, 'heat-pumps', '2026-03-01', 5));

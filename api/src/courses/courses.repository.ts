@@ -30,7 +30,8 @@ export class CoursesRepository {
 
   /**
    * Marks a lesson completed once: `first` is true for the call that completed it, false for every
-   * repeat (the first completion time stays). Returns the course's progress after it.
+   * repeat (the first completion time stays, `$min`). One update that returns the document before
+   * it: atomic on MongoDB as it is, on FerretDB under the document's lease.
    */
   async completeLesson(
     userId: Types.ObjectId,
@@ -39,13 +40,20 @@ export class CoursesRepository {
     at: Date,
   ): Promise<{ first: boolean; entry: CourseProgressEntry }> {
     const path = `courses.${course}`;
-    const result = await this.atomic.updateOne(
-      this.progress,
-      { _id: userId, [`${path}.lessons.${lesson}`]: missing() },
-      { $set: { [`${path}.lessons.${lesson}`]: at }, $min: { [`${path}.startedAt`]: at } },
-      { upsert: true, returnDocument: 'after' },
+    const before = await this.atomic.run(this.progress, userId, () =>
+      this.progress
+        .findOneAndUpdate(
+          { _id: userId },
+          { $min: { [`${path}.lessons.${lesson}`]: at, [`${path}.startedAt`]: at } },
+          { upsert: true, returnDocument: 'before' },
+        )
+        .lean<CourseProgress>()
+        .exec(),
     );
-    return { first: result.changed, entry: result.doc?.courses?.[course] ?? {} };
+    const entry = before?.courses?.[course] ?? {};
+    const first = !entry.lessons?.[lesson];
+    const lessons = { ...entry.lessons, [lesson]: entry.lessons?.[lesson] ?? at };
+    return { first, entry: { ...entry, startedAt: entry.startedAt ?? at, lessons } };
   }
 
   /** Adds a graded attempt to the member's quiz record (best score, last score; the first pass stays). */
@@ -57,18 +65,22 @@ export class CoursesRepository {
     at: Date,
   ): Promise<CourseProgressEntry> {
     const path = `courses.${course}`;
-    const result = await this.atomic.updateOne(
-      this.progress,
-      { _id: userId },
-      {
-        $inc: { [`${path}.quiz.attempts`]: 1 },
-        $max: { [`${path}.quiz.bestScore`]: score },
-        $set: { [`${path}.quiz.lastScore`]: score, [`${path}.quiz.lastAttemptAt`]: at },
-        $min: { [`${path}.startedAt`]: at, ...(passed ? { [`${path}.quiz.passedAt`]: at } : {}) },
-      },
-      { upsert: true, returnDocument: 'after' },
+    const after = await this.atomic.run(this.progress, userId, () =>
+      this.progress
+        .findOneAndUpdate(
+          { _id: userId },
+          {
+            $inc: { [`${path}.quiz.attempts`]: 1 },
+            $max: { [`${path}.quiz.bestScore`]: score },
+            $set: { [`${path}.quiz.lastScore`]: score, [`${path}.quiz.lastAttemptAt`]: at },
+            $min: { [`${path}.startedAt`]: at, ...(passed ? { [`${path}.quiz.passedAt`]: at } : {}) },
+          },
+          { upsert: true, returnDocument: 'after' },
+        )
+        .lean<CourseProgress>()
+        .exec(),
     );
-    return result.doc?.courses?.[course] ?? {};
+    return after?.courses?.[course] ?? {};
   }
 
   /**
