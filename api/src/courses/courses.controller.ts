@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../common/auth.decorators';
 import type { Principal } from '../common/roles';
 import { CoursesService } from './courses.service';
@@ -52,7 +52,8 @@ export class CoursesController {
   }
 
   @Post(':slug/quiz/attempts')
-  @ApiCreatedResponse({
+  @HttpCode(200)
+  @ApiOkResponse({
     type: QuizAttemptResultDto,
     description:
       'Graded on the server; points for the first pass only. 400 for unknown question or option ids; 409 when today’s attempts are used up.',
