@@ -144,12 +144,12 @@ async function firstCompletions(hub, members) {
 
 /**
  * Lesson completion: each request completes a lesson not done yet (member round robin, then
- * course, then lesson). The raw floor is what one completion minimally writes: the progress `$set`,
- * the member's daily cap counter `$inc` (lesson.completed has a daily cap in rules.yaml), the
- * activity and ledger inserts, the wallet `$inc` — each worker owning its members, as FerretDB's
- * `$inc` is not atomic.
+ * course, then lesson). The raw floor is what one completion minimally writes: the progress `$set`
+ * (on a copy of the seeded progress: documents as large as the hub's), the member's daily cap
+ * counter `$inc` (lesson.completed has a daily cap in rules.yaml), the activity and ledger inserts,
+ * the wallet `$inc` — each worker owning its members, as FerretDB's `$inc` is not atomic.
  */
-async function measureCompletion(hub, rawDb, members) {
+async function measureCompletion(hub, hubDb, rawDb, members) {
   let n = 0;
   const target = (k) => ({
     member: members[k % members.length],
@@ -170,6 +170,9 @@ async function measureCompletion(hub, rawDb, members) {
     'wallets',
   ].map((c) => rawDb.collection(c));
   const day = new Date().toISOString().slice(0, 10);
+  // The raw side updates documents of the same size as the hub's: the members' progress as seeded.
+  const seeded = await hubDb.collection('course_progress').find({}).toArray();
+  for (let i = 0; i < seeded.length; i += 500) await progress.insertMany(seeded.slice(i, i + 500));
   const done = Array(CONNECTIONS).fill(0);
   const mine = Array.from({ length: CONNECTIONS }, (_, w) => members.filter((_, i) => i % CONNECTIONS === w));
   const rawSide = await measure('raw completion writes', (s) =>
@@ -293,7 +296,7 @@ async function main() {
     );
     log(`warming up: each of the ${MEMBERS} members completes a first lesson`);
     const warmUp = await firstCompletions(hub, members);
-    const completion = await measureCompletion(hub, client.db('raw_bench'), members);
+    const completion = await measureCompletion(hub, hubDb, client.db('raw_bench'), members);
 
     const at = new Date().toISOString();
     const file = join(ROOT, 'bench/results', `learn-${at.replace(/[:.]/g, '-')}.json`);
