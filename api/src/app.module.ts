@@ -15,6 +15,7 @@ import { ContentModule } from './content/content.module';
 import { DatabaseModule } from './database/database.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { ChallengesModule } from './challenges/challenges.module';
+import { CoursesModule } from './courses/courses.module';
 import { DemoModule } from './demo/demo.module';
 import { EngineModule } from './engine/engine.module';
 import { EventsModule } from './events/events.module';
@@ -57,6 +58,7 @@ export class AppModule {
         CampaignsModule,
         RewardsModule,
         ReferralsModule,
+        CoursesModule,
       ],
       controllers: [HealthController],
       providers: [

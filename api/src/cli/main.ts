@@ -61,7 +61,9 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
           bar.update(done);
         });
         bar.stop();
-        console.log(`Read ${report.entries} ledger entries once; checked ${report.wallets} wallets; fixed ${report.fixed.length}.`);
+        console.log(
+          `Read ${report.entries} ledger entries once; checked ${report.wallets} wallets; fixed ${report.fixed.length}.`,
+        );
         for (const drift of report.fixed) {
           console.log(
             `  ${drift.userId}: stored ${JSON.stringify(drift.stored)} → ledger ${JSON.stringify(drift.fromLedger)}`,

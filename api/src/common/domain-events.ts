@@ -24,6 +24,10 @@ export interface DomainEvents {
   'event.changed': EventChangedEvent;
   'event.cancelled': EventCancelledEvent;
   'event.reminder': EventReminderEvent;
+  // Learn and Earn
+  'certificate.issued': CertificateIssuedEvent;
+  'certificate.expiring': CertificateExpiringEvent;
+  'certificate.revoked': CertificateRevokedEvent;
 }
 
 /**
@@ -228,4 +232,34 @@ export interface EventReminderEvent extends EventFacts {
   /** Webinars: where to join (the member is going). */
   joinUrl: string | null;
   location: string | null;
+}
+
+// ── Learn and Earn ────────────────────────────────────────────────────────────────────────────
+
+/** A member completed a course and its certificate was written (once). */
+export interface CertificateIssuedEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+}
+
+/** A certificate expires within 30 days; its holder is told once. */
+export interface CertificateExpiringEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+  expiresAt: Date;
+  /** Whole days left (at least 1). */
+  days: number;
+}
+
+/** An admin revoked a certificate. */
+export interface CertificateRevokedEvent {
+  userId: string;
+  certificateId: string;
+  courseSlug: string;
+  courseTitle: string;
+  reason: string;
 }

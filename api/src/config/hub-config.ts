@@ -132,6 +132,31 @@ export class HubConfig {
   @Min(0)
   JOBS_INTERVAL_MINUTES = 360;
 
+  /**
+   * The address people reach the hub at, without a trailing slash (default http://localhost:PORT):
+   * certificate verify links and the issuer and credential ids of signed certificates use it.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*[^/?#\s])?$/, {
+    message: 'HUB_PUBLIC_URL must be an http(s) address without a trailing slash',
+  })
+  HUB_PUBLIC_URL?: string;
+
+  /** The name certificates are issued in (the issuer profile of GET /api/issuer). */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  ISSUER_NAME = 'Engagement Hub';
+
+  /**
+   * A PKCS#8 PEM file with the private key certificates are signed with (Ed25519 or P-256); the
+   * same file on every instance. Unset: a key made on first start, kept in HUB_DATA_DIR.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  ISSUER_KEY_FILE?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -151,6 +176,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> 
     'JWT_SECRET',
     'HUB_ADMIN_EMAIL',
     'HUB_ADMIN_PASSWORD',
+    'HUB_PUBLIC_URL',
+    'ISSUER_KEY_FILE',
   ]) {
     if (env[key] !== undefined && env[key] !== '') picked[key] = env[key];
   }
@@ -165,5 +192,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: Partial<HubConfig> 
   }
   config.redisSource = config.REDIS_URL === NO_REDIS ? 'none' : config.REDIS_URL ? 'url' : 'embedded';
   if (config.REDIS_URL === NO_REDIS) config.REDIS_URL = undefined;
+  config.HUB_PUBLIC_URL ??= `http://localhost:${config.PORT}`;
   return config;
 }

@@ -7,6 +7,7 @@ import { HubConfig } from '../config/hub-config';
 import { Criteria, parseCriteria } from '../engine/badge-criteria';
 import { checkRules, RuleSet } from '../engine/rules';
 import { ContentError, loadContentFile, loadYaml } from './content-file';
+import { CourseDefinition, loadCourses } from './courses';
 import { RulesFileDto, TipsFileDto } from './dto/rules-file.dto';
 import { TierDto, TiersFileDto } from './dto/tiers-file.dto';
 import { checkTiers, tierFor } from './tiers';
@@ -39,6 +40,7 @@ export class ContentService implements OnModuleInit {
   private ruleSet: RuleSet;
   private badgeList: BadgeDefinition[] = [];
   private tipList: string[] = [];
+  private courseList: CourseDefinition[] = [];
 
   constructor(private readonly config: HubConfig) {}
 
@@ -56,8 +58,13 @@ export class ContentService implements OnModuleInit {
     );
     this.badgeList = this.loadBadges(join(dir, 'badges.yaml'));
     this.tipList = loadContentFile(join(dir, 'tips.yaml'), TipsFileDto).tips;
+    this.courseList = loadCourses(
+      join(dir, 'courses'),
+      this.tierList.map((t) => t.key),
+      this.ruleSet,
+    );
     this.logger.log(
-      `Content: ${this.tierList.length} tiers, ${this.ruleSet.byType.size} rules, ${this.badgeList.length} badges, ${this.tipList.length} tips`,
+      `Content: ${this.tierList.length} tiers, ${this.ruleSet.byType.size} rules, ${this.badgeList.length} badges, ${this.tipList.length} tips, ${this.courseList.length} courses`,
     );
   }
 
@@ -110,6 +117,11 @@ export class ContentService implements OnModuleInit {
 
   badges(): BadgeDefinition[] {
     return this.badgeList;
+  }
+
+  /** The courses of content/courses/, in catalog order (lessons rendered, quizzes with their answer keys). */
+  courses(): CourseDefinition[] {
+    return this.courseList;
   }
 
   /** A tip for an award message; rotates so members see different ones. */

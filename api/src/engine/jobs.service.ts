@@ -14,6 +14,7 @@ export const JOB_NAMES = [
   'finish-redemptions',
   'event-reminders',
   'event-seats',
+  'certificate-reminders',
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

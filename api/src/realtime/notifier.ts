@@ -3,6 +3,9 @@ import { OnDomainEvent } from '../common/domain-event-bus';
 import type {
   BadgeEarnedEvent,
   CampaignReminderEvent,
+  CertificateExpiringEvent,
+  CertificateIssuedEvent,
+  CertificateRevokedEvent,
   ChallengeCompletedEvent,
   EventCancelledEvent,
   EventChangedEvent,
@@ -247,6 +250,43 @@ export class Notifier {
   /** Tells many members, a few at a time (an event's whole list on a cancellation). */
   private async notifyEach(userIds: string[], send: (userId: string) => Promise<void>): Promise<void> {
     for (let i = 0; i < userIds.length; i += 20) await Promise.all(userIds.slice(i, i + 20).map(send));
+  }
+
+  // ── Learn and Earn ──────────────────────────────────────────────────────────────────────────
+
+  @OnDomainEvent('certificate.issued')
+  async onCertificateIssued({ userId, certificateId, courseSlug, courseTitle }: CertificateIssuedEvent): Promise<void> {
+    await this.notify(userId, {
+      type: 'certificate.issued',
+      params: { courseSlug, courseTitle, certificateId },
+      link: `/learn/${courseSlug}`,
+      title: `Certificate earned: ${courseTitle}`,
+      body: 'You completed the course. Share your certificate: anyone can verify it with its link.',
+    });
+  }
+
+  @OnDomainEvent('certificate.expiring')
+  async onCertificateExpiring(event: CertificateExpiringEvent): Promise<void> {
+    const { userId, certificateId, courseSlug, courseTitle, expiresAt, days } = event;
+    await this.notify(userId, {
+      type: 'certificate.expiring',
+      params: { courseSlug, courseTitle, certificateId, expiresAt: expiresAt.toISOString(), days },
+      link: `/learn/${courseSlug}`,
+      title: `Your certificate expires in ${days} day${days === 1 ? '' : 's'}: ${courseTitle}`,
+      body: `It is valid until ${expiresAt.toISOString().slice(0, 10)}. Review the course to keep your knowledge current.`,
+    });
+  }
+
+  @OnDomainEvent('certificate.revoked')
+  async onCertificateRevoked(event: CertificateRevokedEvent): Promise<void> {
+    const { userId, certificateId, courseSlug, courseTitle, reason } = event;
+    await this.notify(userId, {
+      type: 'certificate.revoked',
+      params: { courseSlug, courseTitle, certificateId, reason },
+      link: `/learn/${courseSlug}`,
+      title: `Certificate revoked: ${courseTitle}`,
+      body: `The program revoked your certificate: “${reason}”`,
+    });
   }
 
   /**

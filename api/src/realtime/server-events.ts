@@ -60,6 +60,16 @@ export interface NotificationKinds {
     timezone: string;
     location: string;
   };
+  // Learn and Earn: `expiresAt` is ISO (the client shows it in the viewer's zone).
+  'certificate.issued': { courseSlug: string; courseTitle: string; certificateId: string };
+  'certificate.expiring': {
+    courseSlug: string;
+    courseTitle: string;
+    certificateId: string;
+    expiresAt: string;
+    days: number;
+  };
+  'certificate.revoked': { courseSlug: string; courseTitle: string; certificateId: string; reason: string };
 }
 
 export type NotificationType = keyof NotificationKinds;

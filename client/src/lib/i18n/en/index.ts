@@ -6,6 +6,7 @@ import { dashboard } from './dashboard';
 import { events } from './events';
 import { feedback } from './feedback';
 import { leaderboards } from './leaderboards';
+import { learn } from './learn';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
@@ -27,6 +28,7 @@ const areas = {
   events,
   feedback,
   leaderboards,
+  learn,
   manage,
   notifications,
   profile,
