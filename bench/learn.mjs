@@ -264,7 +264,6 @@ async function main() {
       MONGODB_URI: `${db.uri}/hub_bench`,
       HUB_DATA_DIR: join(tmp, 'hub'),
       HUB_CONTENT_DIR: content,
-      REDIS_URL: 'none',
     });
     PIDS.hub = hub.child.pid;
     const admin = await post(hub.base, '/api/auth/login', {
