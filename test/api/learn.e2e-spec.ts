@@ -235,6 +235,7 @@ describe('Learn and Earn: courses, lessons and quizzes', () => {
     await http().get(lesson).set(bearer(member.token)).expect(403);
     await completeLesson(member, BATTERIES.slug, BATTERIES.lessons[0]).expect(403);
     await attemptQuiz(member, BATTERIES.slug, rightAnswers(BATTERIES)).expect(403);
+    await http().get(`/api/courses/${BATTERIES.slug}/quiz/attempts`).set(bearer(member.token)).expect(403);
     const locked = await http().get(`/api/courses/${BATTERIES.slug}`).set(bearer(member.token)).expect(200);
     expect(locked.body).toMatchObject({ locked: true, quiz: { questions: [] } });
 

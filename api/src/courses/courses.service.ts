@@ -190,6 +190,7 @@ export class CoursesService {
   async attempts(caller: Principal, slug: string): Promise<QuizAttemptSummaryDto[]> {
     const course = this.course(slug);
     if (!course.quiz) throw new NotFoundException('This course has no quiz');
+    this.assertUnlocked(course, caller, await this.member(caller));
     const rows = await this.repository.listAttempts(oid(caller.id), course.slug, ATTEMPT_HISTORY);
     return rows.map(mapAttemptSummary);
   }
