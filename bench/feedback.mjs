@@ -159,7 +159,10 @@ function readResults(base, campaignId, token) {
         headers: { authorization: `Bearer ${token}` },
         requests: [{ onResponse: (status) => ((ok = status === 200), ok || bad++) }],
       },
-      (error) => (error ? fail(error) : done({ ...percentiles(samples), non2xx: bad })),
+      (error, result) =>
+        error
+          ? fail(error)
+          : done({ ...percentiles(samples), non2xx: bad, errors: result.errors, timeouts: result.timeouts }),
     );
     instance.on('response', (_c, _s, _b, ms) => ok && samples.push(ms));
   });
@@ -363,6 +366,10 @@ async function main() {
       check.responses === RESPONSES &&
       !readFirst.non2xx &&
       !readAll.non2xx &&
+      readFirst.count > 0 &&
+      readAll.count > 0 &&
+      !readFirst.errors &&
+      !readAll.errors &&
       csv.status === 200;
     return clean ? 0 : 2;
   } finally {
@@ -381,8 +388,8 @@ function report(r) {
     `        raw driver, same minimal writes ${rawRun.perSec} responses/s (${rawRun.responses} in ${rawRun.seconds} s)`,
     `        hub/raw ${ratio}x (target ≥ 0.5); cores busy: ${JSON.stringify(phases.map((p) => p.cores))}, raw ${JSON.stringify(rawRun.cores)}`,
     '',
-    `results GET …/results at ${r.settings.first}: p50 ${r.results[`at${r.settings.first}`].p50} ms, p95 ${r.results[`at${r.settings.first}`].p95} ms (${r.results[`at${r.settings.first}`].count} reads)`,
-    `        GET …/results at ${r.settings.responses}: p50 ${r.results[`at${r.settings.responses}`].p50} ms, p95 ${r.results[`at${r.settings.responses}`].p95} ms (${r.results[`at${r.settings.responses}`].count} reads)`,
+    `results GET …/results at ${r.settings.first}: p50 ${r.results[`at${r.settings.first}`].p50} ms, p95 ${r.results[`at${r.settings.first}`].p95} ms (${r.results[`at${r.settings.first}`].count} reads, ${r.results[`at${r.settings.first}`].errors} errors, ${r.results[`at${r.settings.first}`].timeouts} timeouts)`,
+    `        GET …/results at ${r.settings.responses}: p50 ${r.results[`at${r.settings.responses}`].p50} ms, p95 ${r.results[`at${r.settings.responses}`].p95} ms (${r.results[`at${r.settings.responses}`].count} reads, ${r.results[`at${r.settings.responses}`].errors} errors, ${r.results[`at${r.settings.responses}`].timeouts} timeouts)`,
     `        tallies count ${r.results.countedByTallies} responses, NPS ${JSON.stringify(r.results.nps)}`,
     '',
     `export  GET …/results.csv: ${r.csv.seconds} s, ${r.csv.megabytes} MB, ${r.csv.lines} lines; hub RSS ${r.csv.rssBeforeMB} → peak ${r.csv.rssPeakMB} MB, growth ${r.csv.rssGrowthMB} MB (target ≤ 50)`,
