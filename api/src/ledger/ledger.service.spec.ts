@@ -29,6 +29,7 @@ describe.each([
   const effects: LedgerRecordedEvent[] = [];
   const abandoned: LedgerAbandonedEvent[] = [];
   let failNextEffect = false;
+  let deferFailureNext = false;
 
   beforeAll(async () => {
     db = await realDatabase();
@@ -42,6 +43,12 @@ describe.each([
     // eslint-disable-next-line @typescript-eslint/no-misused-promises
     emitter.on('ledger.recorded', (event: LedgerRecordedEvent) => {
       effects.push(event);
+      if (deferFailureNext) {
+        // A batching store's increment fails while the other listeners are still at work.
+        deferFailureNext = false;
+        event.defer(Promise.reject(outage()));
+        return new Promise((done) => setTimeout(done, 30));
+      }
       if (!failNextEffect) return Promise.resolve();
       failNextEffect = false;
       return Promise.reject(outage());
@@ -104,6 +111,25 @@ describe.each([
     expect(retry).toMatchObject({ duplicate: true, wallet: { balance: 15 } });
     expect(effects.map((e) => e.redo)).toEqual([false, true]);
     expect(effects[0].plan.entryId).toBe(effects[1].plan.entryId);
+  });
+
+  it('a deferred effect that fails while listeners still run is no unhandled rejection; the plan stays for the retry', async () => {
+    const userId = new Types.ObjectId();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      deferFailureNext = true;
+      const first = await ledger.record(earn(userId, 12, 'deferred-1'));
+      expect(first).toMatchObject({ duplicate: false, wallet: { balance: 12 } });
+      await new Promise((done) => setTimeout(done, 50));
+      expect(unhandled).toEqual([]);
+      expect(await journal.get(first.entry.id)).not.toBeNull();
+      const retry = await ledger.record(earn(userId, 12, 'deferred-1'));
+      expect(retry).toMatchObject({ duplicate: true, wallet: { balance: 12 } });
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('the sweep finishes committed plans and undoes those that never committed', async () => {

@@ -262,7 +262,12 @@ export class LedgerService {
       plan,
       redo,
       ...(statsBefore !== undefined ? { statsBefore } : {}),
-      defer: (effect) => deferred.push(effect),
+      defer: (effect) => {
+        // Handled at once: a store may reject before the listeners are done (the report comes below,
+        // or, if a listener throws, the plan stays for the retry or sweep); never an unhandled rejection.
+        effect.catch(() => undefined);
+        deferred.push(effect);
+      },
     });
     const close = async () => {
       await this.journal.close(plan);
