@@ -1,7 +1,9 @@
 import * as ical from 'node-ical';
 import {
   bearer,
+  collect,
   connectSocket,
+  eventually,
   createStaff,
   db,
   http,
@@ -143,7 +145,7 @@ describe('events: check-in, attendees, calendars and reminders', () => {
       let [entry, ...rest] = await read(feedPath(link.url));
       expect(rest).toEqual([]); // only events I answered
       expect(entry).toMatchObject({ uid: UID(event.id), sequence: 0, status: 'CONFIRMED', location: 'Hall A' });
-      expect(entry.alarms).toHaveLength(1);
+      expect(entry.alarms).toEqual([expect.objectContaining({ action: 'DISPLAY', trigger: '-PT1H' })]);
 
       const later = new Date(Date.parse(event.startsAt as string) + 3_600_000).toISOString();
       const laterEnd = new Date(Date.parse(event.endsAt as string) + 3_600_000).toISOString();
@@ -182,42 +184,117 @@ describe('events: check-in, attendees, calendars and reminders', () => {
       );
       await http().get(`/api/events/${other.id}/event.ics`).set(bearer(stranger.token)).expect(404);
     });
+
+    it('holds the events I wait for too, with the alarm an hour before and lines folded at 75 octets', async () => {
+      const [first, person] = [await member(), await member()];
+      // A long title and description with letters of two and three octets, so lines must fold.
+      const description = `Smörgåsbord and fika — ${'åäö € '.repeat(40)}end.`;
+      const full = await createEvent(
+        manager,
+        body({ capacity: 1, title: `Sommarfest på Skeppsholmen ${'– ett långt namn '.repeat(3)}`, description }, 80),
+      );
+      const going = await createEvent(manager, body({}, 90));
+      await rsvp(first, full.id).expect(200);
+      expect((await rsvp(person, full.id).expect(200)).body).toEqual({ status: 'waitlisted' });
+      await rsvp(person, going.id).expect(200);
+
+      const link = (await http().get('/api/me/calendar').set(bearer(person.token)).expect(200)).body;
+      const response = await http().get(new URL(link.url).pathname).expect(200);
+      const lines = response.text.split('\r\n');
+      expect(lines.filter((line) => Buffer.byteLength(line, 'utf8') > 75)).toEqual([]);
+      expect(lines.some((line) => line.startsWith(' '))).toBe(true); // folded continuation lines
+      expect(response.text.replace(/\r\n/g, '')).not.toContain('\n'); // no bare LF
+
+      const entries = parse(response.text);
+      expect(entries.map((e) => e.uid).sort()).toEqual([UID(full.id), UID(going.id)].sort());
+      const waited = entries.find((e) => e.uid === UID(full.id))!;
+      expect(waited.summary).toBe(full.title);
+      expect(waited.description).toContain(description); // unfolded intact
+      for (const entry of entries) {
+        expect(entry.alarms).toEqual([expect.objectContaining({ action: 'DISPLAY', trigger: '-PT1H' })]);
+      }
+    });
   });
 
   describe('reminders', () => {
-    it('reminds each going member 24 hours and 1 hour before, once, however often the sweep runs', async () => {
+    it('reminds each going member 24 hours and 1 hour before, once, however often the sweep runs, live', async () => {
       const event = await createEvent(manager, body({ capacity: 2, location: 'Hall C' }, 30));
       const [first, second, waiting] = [await member(), await member(), await member()];
       for (const person of [first, second, waiting]) await rsvp(person, event.id).expect(200);
       const start = Date.parse(event.startsAt as string);
+      // The member's socket hears each reminder once; the waiting member's hears none.
+      const [socket, waitingSocket] = [await connectSocket(first.token), await connectSocket(waiting.token)];
+      const heard = collect(socket, 'notification');
+      const heardWaiting = collect(waitingSocket, 'notification');
+      const reminded = (payloads: typeof heard) => payloads.filter((n) => n.type === 'event.reminder');
+      try {
+        await runJob(program.admin, 'event-reminders', new Date(start - 25 * 3_600_000)); // too early
+        expect(await notificationsOf(first, 'event.reminder')).toHaveLength(0);
 
-      await runJob(program.admin, 'event-reminders', new Date(start - 25 * 3_600_000)); // too early
-      expect(await notificationsOf(first, 'event.reminder')).toHaveLength(0);
-
-      const day = new Date(start - 23 * 3_600_000);
-      const [a, b] = await Promise.all([
-        runJob(program.admin, 'event-reminders', day),
-        runJob(program.admin, 'event-reminders', day),
-      ]);
-      expect(a.body.sent + b.body.sent).toBeGreaterThanOrEqual(2);
-      await runJob(program.admin, 'event-reminders', day);
-      for (const person of [first, second]) {
-        expect(await notificationsOf(person, 'event.reminder')).toEqual([
-          expect.objectContaining({
-            link: `/events/${event.id}`,
-            params: expect.objectContaining({ variant: '24h', eventId: event.id, location: 'Hall C' }),
-          }),
+        const day = new Date(start - 23 * 3_600_000);
+        const [a, b] = await Promise.all([
+          runJob(program.admin, 'event-reminders', day),
+          runJob(program.admin, 'event-reminders', day),
         ]);
-      }
-      expect(await notificationsOf(waiting, 'event.reminder')).toHaveLength(0);
+        expect(a.body.sent + b.body.sent).toBeGreaterThanOrEqual(2);
+        await runJob(program.admin, 'event-reminders', day);
+        for (const person of [first, second]) {
+          expect(await notificationsOf(person, 'event.reminder')).toEqual([
+            expect.objectContaining({
+              link: `/events/${event.id}`,
+              title: `Coming up: ${event.title}`,
+              params: expect.objectContaining({ variant: '24h', eventId: event.id, location: 'Hall C' }),
+            }),
+          ]);
+        }
+        expect(await notificationsOf(waiting, 'event.reminder')).toHaveLength(0);
+        await eventually(() => reminded(heard).length >= 1);
+        expect(reminded(heard)[0]).toMatchObject({
+          link: `/events/${event.id}`,
+          title: `Coming up: ${event.title}`,
+          params: { variant: '24h', eventId: event.id, location: 'Hall C' },
+        });
 
-      const hour = new Date(start - 50 * 60_000);
-      await runJob(program.admin, 'event-reminders', hour);
-      await runJob(program.admin, 'event-reminders', hour);
-      const reminders = await notificationsOf(first, 'event.reminder');
-      expect(reminders.map((r) => r.params.variant).sort()).toEqual(['1h', '24h']);
-      await runJob(program.admin, 'event-reminders', new Date(start + 60_000)); // started: nothing more
-      expect(await notificationsOf(second, 'event.reminder')).toHaveLength(2);
+        const hour = new Date(start - 50 * 60_000);
+        await runJob(program.admin, 'event-reminders', hour);
+        await runJob(program.admin, 'event-reminders', hour);
+        const reminders = await notificationsOf(first, 'event.reminder');
+        expect(reminders.map((r) => r.params.variant).sort()).toEqual(['1h', '24h']);
+        await runJob(program.admin, 'event-reminders', new Date(start + 60_000)); // started: nothing more
+        expect(await notificationsOf(second, 'event.reminder')).toHaveLength(2);
+
+        await eventually(() => reminded(heard).length >= 2);
+        expect(reminded(heard)[1]).toMatchObject({ title: `Starting soon: ${event.title}`, params: { variant: '1h' } });
+        // Everything the sweeps sent has reached the sockets by now (the 1-hour one came after them).
+        expect(reminded(heard).map((n) => n.params.variant)).toEqual(['24h', '1h']);
+        expect(reminded(heardWaiting)).toEqual([]);
+      } finally {
+        socket.close();
+        waitingSocket.close();
+      }
+    });
+    it('does not tell a member who RSVPs 3 hours before that the event is tomorrow', async () => {
+      const event = await createEvent(manager, body({ location: 'Hall D' }, 3));
+      const late = await member();
+      await rsvp(late, event.id).expect(200);
+      const start = Date.parse(event.startsAt as string);
+      await runJob(program.admin, 'event-reminders', new Date(start - 3 * 3_600_000 + 60_000));
+      await runJob(program.admin, 'event-reminders', new Date(start - 2 * 3_600_000));
+      expect(await notificationsOf(late, 'event.reminder')).toHaveLength(0);
+
+      await runJob(program.admin, 'event-reminders', new Date(start - 55 * 60_000));
+      const [reminder, ...more] = await notificationsOf(late, 'event.reminder');
+      expect(more).toEqual([]);
+      expect(reminder).toMatchObject({ title: `Starting soon: ${event.title}`, params: { variant: '1h' } });
+      expect(reminder.title).not.toMatch(/tomorrow/i);
+
+      // One who RSVPs 20 hours before still hears of it a day ahead, with the start named.
+      const nextDay = await createEvent(manager, body({}, 20));
+      await rsvp(late, nextDay.id).expect(200);
+      await runJob(program.admin, 'event-reminders', new Date(Date.parse(nextDay.startsAt as string) - 20 * 3_600_000));
+      const [ahead] = (await notificationsOf(late, 'event.reminder')).filter((n) => n.params.eventId === nextDay.id);
+      expect(ahead).toMatchObject({ title: `Coming up: ${nextDay.title}`, params: { variant: '24h' } });
+      expect((ahead as { body?: string }).body).toMatch(/^Starts /);
     });
   });
 });

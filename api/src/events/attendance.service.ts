@@ -10,7 +10,7 @@ import type { UserRecord } from '../users/users.repository';
 import { normalizeCheckInCode } from './check-in-code';
 import type { AttendeeDto, CheckInResultDto } from './dto/event.dto';
 import { checkInState, checkInWindow } from './event-time';
-import { EventsService } from './events.service';
+import { EventsService, staffScope } from './events.service';
 import { RsvpsRepository } from './rsvps.repository';
 import type { Event } from './schemas/event.schema';
 
@@ -51,7 +51,7 @@ export class AttendanceService {
    * from the moment the window opens — and afterwards too, to put the record right.
    */
   async checkInByManager(caller: Principal, id: string, userId: string): Promise<CheckInResultDto> {
-    const event = await this.events.find(id);
+    const event = await this.events.staffFind(caller, id);
     if (event.status === 'cancelled') throw new ConflictException('This event was cancelled');
     if (checkInState(event.startsAt, event.endsAt) === 'early') {
       throw new ConflictException('Check-in opens 30 minutes before the start');
@@ -69,9 +69,12 @@ export class AttendanceService {
     return this.attend(event, member, new Types.ObjectId(caller.id));
   }
 
-  /** Everyone going or waiting and whoever checked in; managers of one organization see its members only. */
+  /**
+   * Everyone going or waiting and whoever checked in. Managers of one organization see only
+   * events aimed at it (else 404), and only its members on them.
+   */
   async attendees(caller: Principal, id: string): Promise<AttendeeDto[]> {
-    const event = await this.events.find(id);
+    const event = await this.events.staffFind(caller, id);
     const rows = await this.rsvps.attendees(event._id, this.scope(caller));
     const people = await this.users.findMany(rows.map((row) => row.userId));
     let position = 0;
@@ -143,8 +146,7 @@ export class AttendanceService {
 
   /** Staff who belong to an organization work with its members only; admins and staff without one with all. */
   private scope(caller: Principal): Types.ObjectId | undefined {
-    return !caller.roles.includes('admin') && caller.organizationId
-      ? new Types.ObjectId(caller.organizationId)
-      : undefined;
+    const scope = staffScope(caller);
+    return scope ? new Types.ObjectId(scope) : undefined;
   }
 }

@@ -23,7 +23,8 @@ export interface ReminderSweepResult {
 }
 
 /**
- * Reminders 24 hours and 1 hour before an event starts, to each member going. Exactly once
+ * Reminders 24 hours and 1 hour before an event starts, to each member going (the 24-hour one
+ * only while more than 12 hours remain: see `REMINDERS`). Exactly once
  * across instances and restarts: each reminder is claimed with a unique `_id` mark
  * (`reminder:<event>:<user>:<24h|1h>@<start>`) BEFORE it is published, so of any number of
  * sweeps only one sends it. The start is part of the mark: an event moved to another time

@@ -79,12 +79,18 @@ describe('reminder times', () => {
     expect(sundayDay.at.toISOString()).toBe('2026-03-07T13:00:00.000Z');
   });
 
-  it('owes the latest due reminder only, and none once the event started', () => {
+  it('owes the 24-hour reminder only while about a day remains, then the 1-hour one, none once started', () => {
     const at = (iso: string) => new Date(iso);
-    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-08T12:59:00.000Z'))).toBeNull();
-    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-08T13:00:00.000Z'))).toBe('24h');
-    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T11:59:00.000Z'))).toBe('24h');
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-08T12:59:00.000Z'))).toBeNull(); // 24 h 1 min before
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-08T13:00:00.000Z'))).toBe('24h'); // 24 h before
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T00:59:00.000Z'))).toBe('24h'); // 12 h 1 min before
+    // Less than 12 hours left: a late RSVP hears nothing "a day ahead", and waits for the 1-hour one.
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T01:00:00.000Z'))).toBeNull(); // 12 h before
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T10:00:00.000Z'))).toBeNull(); // 3 h before
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T11:59:00.000Z'))).toBeNull(); // 61 min before
     expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T12:00:00.000Z'))).toBe('1h');
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T12:59:00.000Z'))).toBe('1h');
     expect(dueReminder(MONDAY_AFTER_US_CHANGE, at(MONDAY_AFTER_US_CHANGE))).toBeNull();
+    expect(dueReminder(MONDAY_AFTER_US_CHANGE, at('2026-03-09T14:00:00.000Z'))).toBeNull();
   });
 });

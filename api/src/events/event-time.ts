@@ -9,10 +9,15 @@ import { DateTime } from 'luxon';
 /** Check-in opens this long before the start and closes at the end. */
 export const CHECK_IN_OPENS_MINUTES = 30;
 
-/** Reminders go out this long before the start, one each per going member. */
+/**
+ * Reminders go out `hours` before the start, one each per going member, and stay due until
+ * `until` hours before it: a reminder "about a day away" makes no sense to a member who RSVPs
+ * 3 hours before (they get the 1-hour one), so the 24-hour one stops being owed once less than
+ * 12 hours remain. The 1-hour one is owed until the start.
+ */
 export const REMINDERS = [
-  { key: '24h', hours: 24 },
-  { key: '1h', hours: 1 },
+  { key: '24h', hours: 24, until: 12 },
+  { key: '1h', hours: 1, until: 0 },
 ] as const;
 export type ReminderKey = (typeof REMINDERS)[number]['key'];
 
@@ -51,14 +56,17 @@ export function reminderTimes(startsAt: Instant): Array<{ key: ReminderKey; at: 
 }
 
 /**
- * The reminder a sweep at `now` owes a going member: the latest one whose time has come, while
- * the event has not started. A member who RSVPs 3 hours before gets the 1-hour one only, and a
- * sweep that was down for a day does not send a stale "tomorrow" next to "in an hour".
+ * The reminder a sweep at `now` owes a going member: the one whose window [`hours`, `until`)
+ * before the start holds `now`, and none once the event has started. A member who RSVPs 20
+ * hours before gets the 24-hour one at once; one who RSVPs 3 hours before gets nothing until
+ * the 1-hour one; a sweep that was down for a day does not send a stale 24-hour reminder next
+ * to the 1-hour one.
  */
 export function dueReminder(startsAt: Instant, now: Date = new Date()): ReminderKey | null {
-  if (now >= toDate(startsAt)) return null;
-  const due = reminderTimes(startsAt).filter(({ at }) => at <= now);
-  return due.length ? due[due.length - 1].key : null;
+  const left = toDate(startsAt).getTime() - now.getTime();
+  if (left <= 0) return null;
+  const due = REMINDERS.find(({ hours, until }) => left <= hours * 3_600_000 && left > until * 3_600_000);
+  return due?.key ?? null;
 }
 
 /** "America/New_York" → "New York"; "UTC" stays "UTC". */

@@ -62,7 +62,8 @@ export class EventsController {
   @Get()
   @ApiOkResponse({
     type: EventListDto,
-    description: 'Members: events whose audience includes them. Staff: every event. Default: not over yet.',
+    description:
+      'Members: events whose audience includes them. Staff: every event, or those aimed at their organization when they belong to one. Default: not over yet.',
   })
   list(@CurrentUser() caller: Principal, @Query() query: EventQueryDto): Promise<EventListDto> {
     return this.events.list(caller, query);

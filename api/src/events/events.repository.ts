@@ -52,8 +52,10 @@ export interface EventQuery {
   kind?: string;
   /** Only these events (a member's own). */
   ids?: Types.ObjectId[];
-  /** Members: the audience is part of the query. Staff: every event. */
+  /** Members: the audience is part of the query. Staff: every event, or `organizationId`'s. */
   member?: AudienceMember;
+  /** Staff of one organization: the events whose audience includes it (aimed at it or at everyone). */
+  organizationId?: Types.ObjectId;
   order: 'asc' | 'desc';
   after?: EventCursor;
   limit: number;
@@ -61,6 +63,15 @@ export interface EventQuery {
 
 /** The seats an event's capacity gives (null: no limit). */
 export const seatsOf = (capacity: number | null) => capacity ?? UNLIMITED_SEATS;
+
+/** Events whose audience includes the organization: no organizations named (everyone), or it among them. */
+const organizationFilter = (organizationId: Types.ObjectId) => ({
+  $or: [
+    { 'audience.organizationIds': trusted({ $exists: false }) },
+    { 'audience.organizationIds': trusted({ $size: 0 }) },
+    { 'audience.organizationIds': organizationId },
+  ],
+});
 
 const positive = () => trusted({ $gt: 0 }) as unknown as number;
 
@@ -106,6 +117,7 @@ export class EventsRepository {
     if (query.kind) and.push({ kind: query.kind });
     if (query.ids) and.push({ _id: trusted({ $in: query.ids }) });
     if (query.member) and.push(audienceFilter(query.member));
+    if (query.organizationId) and.push(organizationFilter(query.organizationId));
     if (query.after) {
       const beyond = query.order === 'asc' ? '$gt' : '$lt';
       and.push({

@@ -8,6 +8,7 @@ import {
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { audienceMember, inAudience, toAudience } from '../common/audience/audience';
+import type { AudienceDto } from '../common/audience/audience.dto';
 import { DomainEventBus } from '../common/domain-event-bus';
 import type { EventFacts } from '../common/domain-events';
 import { toObjectId } from '../common/pagination';
@@ -48,6 +49,14 @@ export function readTime(value: string, zone: string, field: string): Date {
   return parsed.toJSDate();
 }
 
+/**
+ * The organization a staff caller acts within, as everywhere in the hub: staff who belong to one
+ * work only with the events aimed at it; admins and staff without one (null) with every event.
+ */
+export function staffScope(caller: Principal): string | null {
+  return !caller.roles.includes('admin') && caller.organizationId ? caller.organizationId : null;
+}
+
 const REQUIRED_FIELDS = ['title', 'description', 'kind', 'startsAt', 'endsAt', 'timezone', 'points'] as const;
 
 /**
@@ -67,7 +76,7 @@ export class EventsService {
 
   async create(caller: Principal, input: CreateEventDto): Promise<EventDto> {
     const event = await this.repository.create({
-      ...this.validated(input),
+      ...this.validated({ ...input, audience: this.scopedAudience(caller, input.audience) }),
       checkInCode: generateCheckInCode(),
       createdBy: new Types.ObjectId(caller.id),
     });
@@ -85,12 +94,13 @@ export class EventsService {
     changes: UpdateEventDto,
     onCapacity: (event: Event) => Promise<void>,
   ): Promise<EventDto> {
-    const current = await this.find(id);
+    const current = await this.managed(caller, id);
     if (current.status === 'cancelled') throw new ConflictException('A cancelled event cannot be changed');
     for (const field of REQUIRED_FIELDS) {
       if (changes[field] === null) throw new BadRequestException(`${field} must not be null`);
     }
-    const merged = this.validated({ ...this.toInput(current), ...changes });
+    const input = { ...this.toInput(current), ...changes };
+    const merged = this.validated({ ...input, audience: this.scopedAudience(caller, input.audience) });
     const timeChanged =
       merged.startsAt.getTime() !== current.startsAt.getTime() || merged.endsAt.getTime() !== current.endsAt.getTime();
     const placeChanged = merged.location !== current.location || merged.joinUrl !== current.joinUrl;
@@ -118,7 +128,7 @@ export class EventsService {
 
   /** Cancels once and tells everyone going or waitlisted; a second cancel returns the event as it is. */
   async cancel(caller: Principal, id: string, reason?: string): Promise<EventDto> {
-    const current = await this.find(id);
+    const current = await this.managed(caller, id);
     const cancelled = await this.repository.cancel(current._id, reason?.trim() || null);
     if (cancelled) {
       await this.bus.publish('event.cancelled', {
@@ -132,10 +142,12 @@ export class EventsService {
 
   /**
    * Events overlapping [from, to] (default: not over yet), in start order. Members see only events
-   * whose audience includes them (in the query); staff see every event.
+   * whose audience includes them (in the query); staff see every event, or those aimed at their
+   * organization (`staffScope`).
    */
   async list(caller: Principal, query: EventQueryDto): Promise<EventListDto> {
     const staff = isStaff(caller);
+    const scope = staff ? staffScope(caller) : null;
     const user = await this.user(caller.id);
     const order = query.order ?? 'asc';
     const limit = query.limit ?? 50;
@@ -149,6 +161,7 @@ export class EventsService {
       kind: query.kind,
       ids,
       member: staff ? undefined : audienceMember(user),
+      organizationId: scope ? new Types.ObjectId(scope) : undefined,
       order,
       after: query.cursor ? this.fromCursor(query.cursor) : undefined,
       limit: limit + 1,
@@ -187,14 +200,16 @@ export class EventsService {
   }
 
   /**
-   * The event if the caller may see it: staff always; members when its audience includes them
-   * (else 404, as if it did not exist). `locked` says whether their tier is below `minTier`.
+   * The event if the caller may see it: staff when it is aimed at their organization (or they have
+   * none), members when its audience includes them (else 404, as if it did not exist). `locked`
+   * says whether their tier is below `minTier`.
    */
   async access(caller: Principal, id: string): Promise<EventAccess> {
     const event = await this.find(id);
     const user = await this.user(caller.id);
     const staff = isStaff(caller);
-    if (!staff && !inAudience(event.audience, audienceMember(user))) throw new NotFoundException('Event not found');
+    const visible = staff ? this.aimedAt(event, staffScope(caller)) : inAudience(event.audience, audienceMember(user));
+    if (!visible) throw new NotFoundException('Event not found');
     return { event, user, staff, locked: !staff && this.isLocked(event, user.tierKey) };
   }
 
@@ -206,6 +221,50 @@ export class EventsService {
       throw new ForbiddenException(`This event is for ${this.tierName(access.event.minTier)} members and above`);
     }
     return access;
+  }
+
+  /**
+   * For the attendee list and a manager's check-in: the event when it is aimed at the caller's
+   * organization (or everyone); 404 otherwise, as if it did not exist.
+   */
+  async staffFind(caller: Principal, id: string): Promise<Event> {
+    const event = await this.find(id);
+    if (!this.aimedAt(event, staffScope(caller))) throw new NotFoundException('Event not found');
+    return event;
+  }
+
+  /**
+   * For an edit or a cancellation: staff of one organization change only events aimed at it
+   * alone. One they can see but that is shared with other organizations (or with everyone) is
+   * an admin's to change: 403.
+   */
+  private async managed(caller: Principal, id: string): Promise<Event> {
+    const event = await this.staffFind(caller, id);
+    const scope = staffScope(caller);
+    const named = event.audience?.organizationIds ?? [];
+    if (scope && !(named.length && named.every((org) => org.toHexString() === scope))) {
+      throw new ForbiddenException('This event is shared with other organizations: only an admin can change it');
+    }
+    return event;
+  }
+
+  /** Whether the event's audience includes the organization (no organization: every event). */
+  private aimedAt(event: Event, organizationId: string | null): boolean {
+    const named = event.audience?.organizationIds ?? [];
+    return !organizationId || !named.length || named.some((org) => org.toHexString() === organizationId);
+  }
+
+  /**
+   * The audience a create or an edit may store: staff of one organization aim events at it only
+   * (none named: theirs; another named: 403, nothing stored).
+   */
+  private scopedAudience(caller: Principal, audience: AudienceDto | null | undefined): AudienceDto | undefined {
+    const scope = staffScope(caller);
+    if (!scope) return audience ?? undefined;
+    if ((audience?.organizationIds ?? []).some((org) => org !== scope)) {
+      throw new ForbiddenException('Events can only be aimed at your own organization');
+    }
+    return { ...audience, organizationIds: [scope] };
   }
 
   async find(id: string): Promise<Event> {

@@ -242,8 +242,9 @@ export class Notifier {
       type: 'event.reminder',
       params: { variant: reminder, eventId, title, when, startsAt, timezone, location },
       link: `/events/${eventId}`,
-      title: reminder === '1h' ? `Starting in an hour: ${title}` : `Tomorrow: ${title}`,
-      body: `${when}${location ? ` · ${location}` : ''}`,
+      // Words true whenever the sweep sends it (a late RSVP, a sweep that was down): the start is named, not "tomorrow".
+      title: reminder === '1h' ? `Starting soon: ${title}` : `Coming up: ${title}`,
+      body: `Starts ${when}${location ? ` · ${location}` : ''}`,
     });
   }
 

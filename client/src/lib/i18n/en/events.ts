@@ -164,7 +164,7 @@ export const events = {
   'notification.event.cancelled.body': '{title} on {when} is cancelled: {reason}',
   'notification.event.cancelled.noReason.body': '{title} on {when} is cancelled.',
   'notification.event.reminder.title': 'Reminder: {title}',
-  'notification.event.reminder.24h.title': 'Tomorrow: {title}',
-  'notification.event.reminder.1h.title': 'Starting in an hour: {title}',
-  'notification.event.reminder.body': '{when}',
+  'notification.event.reminder.24h.title': 'Coming up: {title}',
+  'notification.event.reminder.1h.title': 'Starting soon: {title}',
+  'notification.event.reminder.body': 'Starts {when}',
 } as const;
