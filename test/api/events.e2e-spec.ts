@@ -105,7 +105,7 @@ describe('events: seats, waitlist, audience and tiers', () => {
     } finally {
       socket.close();
     }
-  });
+  }, 120_000);
 
   it('promotes the first waitlisted members at once when the capacity grows', async () => {
     const event = await createEvent(manager, body({ capacity: 2 }));
