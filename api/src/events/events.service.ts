@@ -11,6 +11,7 @@ import { audienceMember, inAudience, toAudience } from '../common/audience/audie
 import { DomainEventBus } from '../common/domain-event-bus';
 import type { EventFacts } from '../common/domain-events';
 import { toObjectId } from '../common/pagination';
+import { refuseNulls } from '../common/patch';
 import { isStaff, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { MemberCache } from '../engine/member-cache';
@@ -18,6 +19,7 @@ import type { UserRecord } from '../users/users.repository';
 import { generateCheckInCode } from './check-in-code';
 import {
   CreateEventDto,
+  EVENT_NULLABLE,
   EventDto,
   EventQueryDto,
   mapEvent,
@@ -47,8 +49,6 @@ export function readTime(value: string, zone: string, field: string): Date {
   if (!parsed.isValid) throw new BadRequestException(`${field} is not a valid date`);
   return parsed.toJSDate();
 }
-
-const REQUIRED_FIELDS = ['title', 'description', 'kind', 'startsAt', 'endsAt', 'timezone', 'points'] as const;
 
 /**
  * Club events, workshops and webinars: the manager console (create, edit, cancel), what each
@@ -85,11 +85,9 @@ export class EventsService {
     changes: UpdateEventDto,
     onCapacity: (event: Event) => Promise<void>,
   ): Promise<EventDto> {
+    refuseNulls(changes, EVENT_NULLABLE);
     const current = await this.find(id);
     if (current.status === 'cancelled') throw new ConflictException('A cancelled event cannot be changed');
-    for (const field of REQUIRED_FIELDS) {
-      if (changes[field] === null) throw new BadRequestException(`${field} must not be null`);
-    }
     const merged = this.validated({ ...this.toInput(current), ...changes });
     const timeChanged =
       merged.startsAt.getTime() !== current.startsAt.getTime() || merged.endsAt.getTime() !== current.endsAt.getTime();

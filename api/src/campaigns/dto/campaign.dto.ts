@@ -96,6 +96,9 @@ export class CreateCampaignDto {
 /** Any field of a campaign; only while it has no response. */
 export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
 
+/** What a PATCH may set to null (see refuseNulls): `badgeKey: null` removes the badge. */
+export const CAMPAIGN_NULLABLE: readonly (keyof UpdateCampaignDto & string)[] = ['badgeKey'];
+
 export class RespondDto {
   @ApiProperty({
     type: 'object',
@@ -171,6 +174,8 @@ export function mapCampaign(campaign: Campaign, extra: Partial<CampaignDto> = {}
 
 export class CampaignListDto {
   @ApiProperty({ type: [CampaignDto] }) items: CampaignDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The next page’s cursor; null on the last page' })
+  nextCursor: string | null;
 }
 
 export class RespondedDto {

@@ -67,6 +67,9 @@ export class CreateChallengeDto {
 
 export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
 
+/** What a PATCH may set to null (see refuseNulls): `badgeKey: null` removes the badge. */
+export const CHALLENGE_NULLABLE: readonly (keyof UpdateChallengeDto & string)[] = ['badgeKey'];
+
 export class MyProgressDto {
   @ApiProperty() count: number;
   @ApiProperty() goal: number;

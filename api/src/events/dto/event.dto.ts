@@ -87,6 +87,14 @@ export class CreateEventDto {
 
 export class UpdateEventDto extends PartialType(CreateEventDto) {}
 
+/** What a PATCH may set to null (see refuseNulls): no seat limit, no minimum tier, no place, no link. */
+export const EVENT_NULLABLE: readonly (keyof UpdateEventDto & string)[] = [
+  'capacity',
+  'minTier',
+  'location',
+  'joinUrl',
+];
+
 export class CancelEventDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
