@@ -7,7 +7,7 @@ import { BadRequestException } from '@nestjs/common';
  * (unchanged) or a value, and `null` is accepted only for the fields documented nullable (where it
  * means "none": no stock limit, no minimum tier, no badge…). Call this first: 400, nothing changed.
  */
-export function refuseNulls<T extends object>(changes: T, nullable: readonly (keyof T & string)[] = []): void {
+export function refuseNulls<T extends object>(changes: T, nullable: NullableFields<T> = []): void {
   const allowed = new Set<string>(nullable);
   const fields = Object.entries(changes)
     .filter(([key, value]) => value === null && !allowed.has(key))
@@ -16,3 +16,6 @@ export function refuseNulls<T extends object>(changes: T, nullable: readonly (ke
   const may = nullable.length ? ` (only ${nullable.join(', ')} may be null)` : '';
   throw new BadRequestException(fields.map((field) => `${field} must not be null: leave it out to keep it${may}`));
 }
+
+/** The fields of a PATCH DTO that may be sent as `null` (kept beside the DTO, checked against it). */
+export type NullableFields<T> = readonly Extract<keyof T, string>[];

@@ -22,6 +22,7 @@ import { mapAudience } from '../../common/audience/audience';
 import { AudienceDto } from '../../common/audience/audience.dto';
 import { QUESTION_TYPES, type Campaign, type QuestionType } from '../schemas/campaign.schema';
 import type { Answers } from '../schemas/response.schema';
+import type { NullableFields } from '../../common/patch';
 
 export const QUESTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 export const MAX_QUESTIONS = 30;
@@ -97,7 +98,7 @@ export class CreateCampaignDto {
 export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
 
 /** What a PATCH may set to null (see refuseNulls): `badgeKey: null` removes the badge. */
-export const CAMPAIGN_NULLABLE: readonly (keyof UpdateCampaignDto & string)[] = ['badgeKey'];
+export const CAMPAIGN_NULLABLE: NullableFields<UpdateCampaignDto> = ['badgeKey'];
 
 export class RespondDto {
   @ApiProperty({

@@ -18,6 +18,7 @@ import { mapAudience } from '../../common/audience/audience';
 import { AudienceDto } from '../../common/audience/audience.dto';
 import { CursorQueryDto } from '../../common/pagination';
 import { REWARD_KINDS, type Reward, type RewardKind } from '../schemas/reward.schema';
+import type { NullableFields } from '../../common/patch';
 
 export class CreateRewardDto {
   @ApiProperty({ maxLength: 120, example: '€25 hardware store gift card' }) @IsString() @Length(1, 120) name: string;
@@ -76,7 +77,7 @@ export class UpdateRewardDto extends PartialType(CreateRewardDto) {
 }
 
 /** What a PATCH may set to null (see refuseNulls): no stock limit, no minimum tier, no per-member limit. */
-export const REWARD_NULLABLE: readonly (keyof UpdateRewardDto & string)[] = ['stock', 'minTier', 'perMemberLimit'];
+export const REWARD_NULLABLE: NullableFields<UpdateRewardDto> = ['stock', 'minTier', 'perMemberLimit'];
 
 export class RewardQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ description: 'Admins: include withdrawn rewards (the catalog editor)' })
