@@ -345,6 +345,16 @@ describe('challenges', () => {
         .set(bearer(manager.token))
         .send({ kind: 'nonsense' })
         .expect(400);
+      // null only where it means "none" (badgeKey): a required field is refused, nothing changed.
+      for (const field of ['title', 'points', 'goal', 'audience']) {
+        await http()
+          .patch(`/api/challenges/${challenge.id}`)
+          .set(bearer(manager.token))
+          .send({ [field]: null })
+          .expect(400);
+      }
+      const stored = await http().get(`/api/challenges/${challenge.id}`).set(bearer(manager.token)).expect(200);
+      expect(stored.body).toMatchObject({ title: 'Five lessons, now four', points: 150, goal: { count: 4 } });
     });
   });
 

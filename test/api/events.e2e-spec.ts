@@ -309,6 +309,8 @@ describe('events: seats, waitlist, audience and tiers', () => {
     await patch({ capacity: -1 }).expect(400);
     await patch({ timezone: 'Nowhere/Else' }).expect(400);
     await patch({ title: null }).expect(400);
+    await patch({ audience: null }).expect(400);
+    await patch({ points: null, location: null }).expect(400);
     await patch({ capacity: { $inc: 5 } }).expect(400);
     const stored = await (await db()).collection('events').findOne({ _id: new ObjectId(event.id) });
     expect(stored).toMatchObject({ title: event.title, capacity: 10, sequence: 0 });

@@ -5,6 +5,7 @@ import {
   db,
   eventually,
   http,
+  me,
   ObjectId,
   registerMember,
   unique,
@@ -70,6 +71,52 @@ describe('referrals', () => {
       await eventually(() => notes.some((n) => n.type === 'referral.converted'));
       // The referee earned only their own lessons.
       expect((await conversions(referee.id)).length).toBe(0);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('caps referral points at 1,000 a month (rules.yaml) and still tells the referrer of every conversion', async () => {
+    const referrer = await registerMember(program.organization.inviteCode, 'popular');
+    const { code } = (await http().get('/api/me/referral').set(bearer(referrer.token))).body;
+    const socket = await connectSocket(referrer.token);
+    const notes = collect(socket, 'notification');
+    try {
+      const referees: Array<{ id: string }> = [];
+      for (let i = 0; i < 6; i++) referees.push((await register(code, `referee${i}`).expect(201)).body.user);
+      // Three one after the other (750 points), then three at once: only one of them fits in the
+      // 250 left this month, whatever the concurrency; the others convert for 0 points.
+      for (const referee of referees.slice(0, 3)) await lesson(referee.id);
+      expect((await conversions(referrer.id)).map((entry) => entry.amount)).toEqual([250, 250, 250]);
+      await Promise.all(referees.slice(3).map((referee) => lesson(referee.id)));
+      const amounts = (await conversions(referrer.id)).map((entry) => entry.amount as number);
+      expect([...amounts].sort((a, b) => b - a)).toEqual([250, 250, 250, 250, 0, 0]);
+      expect((await me(referrer)).points.balance).toBe(1000);
+      const mine = (await http().get('/api/me/referral').set(bearer(referrer.token)).expect(200)).body;
+      expect(mine.conversions).toBe(6);
+      const points = (mine.referrals as Array<{ status: string; points: number }>).map((r) => [r.status, r.points]);
+      expect(points.sort()).toEqual([
+        ['converted', 0],
+        ['converted', 0],
+        ['converted', 250],
+        ['converted', 250],
+        ['converted', 250],
+        ['converted', 250],
+      ]);
+      // A seventh, after the cap, converts for nothing too, and each conversion was told once.
+      const late = (await register(code, 'late').expect(201)).body.user;
+      await lesson(late.id);
+      expect((await conversions(referrer.id)).map((entry) => entry.amount).filter((amount) => amount > 0)).toHaveLength(
+        4,
+      );
+      const told = () => notes.filter((note) => note.type === 'referral.converted');
+      await eventually(() => told().length === 7);
+      expect(
+        told()
+          .map((note) => Number(note.params.points))
+          .sort((a, b) => a - b),
+      ).toEqual([0, 0, 0, 250, 250, 250, 250]);
+      expect((await me(referrer)).points.balance).toBe(1000);
     } finally {
       socket.close();
     }

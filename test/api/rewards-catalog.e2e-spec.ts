@@ -141,6 +141,96 @@ describe('rewards: catalog and code pools', () => {
     });
   });
 
+  describe('PATCH with null', () => {
+    const patch = (id: string, body: Record<string, unknown>) =>
+      http().patch(`/api/rewards/${id}`).set(bearer(admin().token)).send(body);
+
+    it.each(['name', 'description', 'kind', 'cost', 'active', 'audience', 'codePool'])(
+      'refuses %s: null with 400 and changes nothing',
+      async (field) => {
+        const reward = await createReward({ stock: 4, perMemberLimit: 2 });
+        const before = await rewardDoc(reward.id);
+        const response = await patch(reward.id, { [field]: null }).expect(400);
+        expect(response.body.message).toEqual([expect.stringMatching(new RegExp(`^${field} must not be null`))]);
+        expect(await rewardDoc(reward.id)).toEqual(before);
+      },
+    );
+
+    it('takes null for stock (unlimited), minTier and perMemberLimit (none)', async () => {
+      const reward = await createReward({ stock: 4, minTier: 'gold', perMemberLimit: 2 });
+      const edited = await patch(reward.id, { stock: null, minTier: null, perMemberLimit: null }).expect(200);
+      expect(edited.body).toMatchObject({ stock: null, minTier: null, perMemberLimit: null, requiredTier: null });
+      expect(await rewardDoc(reward.id)).toMatchObject({ stock: null, minTier: null, perMemberLimit: null });
+      // One refused field refuses the whole edit.
+      await patch(reward.id, { stock: 7, cost: null }).expect(400);
+      expect((await rewardDoc(reward.id))!.stock).toBeNull();
+    });
+  });
+
+  describe('GET /api/rewards a page at a time', () => {
+    type Page = { items: Reward[]; nextCursor: string | null };
+    async function walk(token: string, limit: number, all = false) {
+      const pages: Page[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: Record<string, string | number> = {
+          limit,
+          ...(cursor ? { cursor } : {}),
+          ...(all ? { all: 'true' } : {}),
+        };
+        const page = (await http().get('/api/rewards').query(query).set(bearer(token)).expect(200)).body as Page;
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        pages.push(page);
+        cursor = page.nextCursor;
+        expect(pages.length).toBeLessThan(1000);
+      } while (cursor);
+      return pages;
+    }
+    const idsOf = (pages: Page[]) => pages.flatMap((page) => page.items.map((item) => item.id));
+
+    it('gives members the active rewards aimed at them, cheapest first, over pages without gaps', async () => {
+      const organization = await createOrganization(admin());
+      const forThem = (cost: number) => createReward({ cost, audience: { organizationIds: [organization.id] } });
+      // Two cost the same: the cursor must still tell them apart.
+      const mine = [await forThem(300), await forThem(120), await forThem(120), await forThem(50), await forThem(900)];
+      const withdrawn = await forThem(60);
+      await http().patch(`/api/rewards/${withdrawn.id}`).set(bearer(admin().token)).send({ active: false }).expect(200);
+      const elsewhere = await createReward({ cost: 70 });
+      const member = await registerMember(organization.inviteCode, 'pager');
+      const pages = await walk(member.token, 2);
+      const ids = idsOf(pages);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(expect.arrayContaining(mine.map((r) => r.id)));
+      expect(ids).not.toContain(withdrawn.id);
+      expect(ids).not.toContain(elsewhere.id);
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(pages[pages.length - 1].nextCursor).toBeNull();
+      const costs = pages.flatMap((page) => page.items.map((item) => item.cost as number));
+      expect(costs).toEqual([...costs].sort((a, b) => a - b));
+      expect(pages[0].items[0]).toHaveProperty('affordable');
+    });
+
+    it('gives admins every reward newest first, active ones or (all) withdrawn ones too, without gaps', async () => {
+      const made = [await createReward(), await createReward(), await createReward()];
+      await http().patch(`/api/rewards/${made[1].id}`).set(bearer(admin().token)).send({ active: false }).expect(200);
+      for (const all of [false, true]) {
+        const pages = await walk(admin().token, 2, all);
+        const ids = idsOf(pages);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(ids).toEqual([...ids].sort().reverse());
+        expect(ids).toEqual(expect.arrayContaining([made[0].id, made[2].id]));
+        expect(ids.includes(made[1].id)).toBe(all);
+        expect(pages[pages.length - 1].nextCursor).toBeNull();
+        const upTo = { _id: { $lte: new ObjectId(ids[0]) }, ...(all ? {} : { active: true }) };
+        expect(ids.length).toBe(await (await db()).collection('rewards').countDocuments(upTo));
+      }
+      const member = await newMember();
+      await http().get('/api/rewards').query({ cursor: 'nope' }).set(bearer(member.token)).expect(400);
+      await http().get('/api/rewards').query({ cursor: '1_x' }).set(bearer(admin().token)).expect(400);
+      await http().get('/api/rewards').query({ limit: 500 }).set(bearer(member.token)).expect(400);
+    });
+  });
+
   describe('code pools', () => {
     it('hands out each code once under concurrency, fulfilled at once, seen only by its member', async () => {
       const pool = await createReward({ cost: 20, codePool: true, kind: 'gift-card' });

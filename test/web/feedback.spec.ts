@@ -140,3 +140,51 @@ test('a product user builds a campaign and watches its results chart fill', asyn
     page.getByTestId('manage-campaign').filter({ hasText: title }).getByTestId('response-rate'),
   ).toContainText(/^2 of \d+ answered/);
 });
+
+test('the product console works on a 375 px phone: campaign list, builder with preview, results', async ({
+  browser,
+}) => {
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const page = await phone.newPage();
+  await signIn(page, 'product@hub.demo');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feedback campaigns' }).click();
+  const closed = page.getByTestId('manage-campaign').filter({ hasText: 'Installer app beta: first impressions' });
+  await expect(closed.getByTestId('response-rate')).toContainText(/answered/);
+  await expectNoHorizontalScroll(page);
+
+  // The builder: a long prompt and long options, previewed, must wrap rather than push sideways.
+  await page.getByRole('link', { name: 'New campaign' }).click();
+  await page.getByLabel('Title').fill('A campaign built on a phone with a rather long title to wrap');
+  await page.getByRole('button', { name: 'Add a question' }).click();
+  await page
+    .getByLabel('Question 2', { exact: true })
+    .fill('Which of the installer app’s features did you try during the first two weeks of the beta?');
+  await page.getByLabel('Type of question 2').selectOption('multi');
+  await page
+    .getByLabel('Options of question 2, one per line')
+    .fill('Reports for every project and every customer site\nMobile app\nExports');
+  await expectNoHorizontalScroll(page);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('preview').getByRole('radio')).toHaveCount(11);
+  await expect(page.getByTestId('preview').getByRole('checkbox', { name: 'Mobile app' })).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  const create = page.getByRole('button', { name: 'Create campaign' });
+  await create.scrollIntoViewIfNeeded();
+  await expect(create).toBeInViewport();
+
+  // Results of the demo's closed campaign: figures, the NPS bar, charts and the breakdowns.
+  await page.goto('/manage/campaigns');
+  await closed.getByRole('link', { name: /^Results/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Installer app beta: first impressions' })).toBeVisible();
+  await expect(page.getByTestId('nps-score')).toBeVisible();
+  await expect(page.getByTestId('nps-bar').locator('canvas')).toBeVisible();
+  const firstChart = page.locator('[data-testid^="chart-"]').first();
+  await firstChart.getByText('Show the numbers').click();
+  await expect(firstChart.getByRole('table')).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  const download = page.getByRole('button', { name: /CSV/ });
+  await download.scrollIntoViewIfNeeded();
+  await expect(download).toBeVisible();
+  await phone.close();
+});

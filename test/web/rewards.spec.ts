@@ -43,12 +43,14 @@ test.describe('rewards', () => {
     await expect(item).toContainText('Waiting for fulfilment');
     await expectNoHorizontalScroll(page);
 
-    // The admin, in a browser of their own, fulfils it with a voucher code.
-    const desk = await browser.newContext();
+    // The admin, on a phone of their own, fulfils it with a voucher code.
+    const desk = await browser.newContext({ viewport: { width: 375, height: 740 } });
     const adminPage = await desk.newPage();
     await signIn(adminPage, 'admin@hub.demo');
     await adminPage.goto('/manage/redemptions');
     const queued = adminPage.getByTestId('queue-item').filter({ hasText: 'Rita Redeemer' }).filter({ hasText: name });
+    await expect(queued).toBeVisible();
+    await expectNoHorizontalScroll(adminPage);
     await queued.getByLabel('Note to the member (optional)').fill('Enjoy the tools!');
     await queued.getByLabel('Code for the member (optional)').fill('TOOLS-7731');
     await queued.getByRole('button', { name: 'Fulfil' }).click();
@@ -60,6 +62,38 @@ test.describe('rewards', () => {
     await expect(item.getByRole('button', { name: 'Copy code' })).toBeVisible();
     await expect(item).toContainText('Enjoy the tools!');
     await desk.close();
+    await phone.close();
+  });
+
+  test('the admin console works on a 375 px phone: catalog editor, a new reward, code upload', async ({ browser }) => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
+    const page = await phone.newPage();
+    await signIn(page, 'admin@hub.demo');
+    await page.goto('/manage/rewards');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const pool = page.getByRole('listitem').filter({ hasText: '€10 hardware store gift card' });
+    await expect(pool).toBeVisible();
+    await expectNoHorizontalScroll(page);
+
+    await page.getByRole('link', { name: 'New reward' }).click();
+    await expect(page.getByLabel('Name')).toBeVisible();
+    await expectNoHorizontalScroll(page);
+
+    // Code upload on the code pool's page: the codes left go up, and nothing scrolls sideways.
+    await page.goto('/manage/rewards');
+    await pool.getByRole('link', { name: /^Edit/ }).click();
+    const left = page.getByTestId('codes-left');
+    const before = Number(((await left.textContent()) ?? '').replace(/\D/g, ''));
+    const codes = [1, 2, 3].map((n) => `PHONE-${randomUUID().slice(0, 8)}-${n}`);
+    await page.getByLabel('Codes', { exact: true }).fill(codes.join('\n'));
+    await expectNoHorizontalScroll(page);
+    await page.getByRole('button', { name: 'Add codes' }).click();
+    await expect(left).toHaveText(`${before + 3} codes left to hand out`);
+    await expectNoHorizontalScroll(page);
+
+    await page.goto('/manage/redemptions');
+    await expect(page.getByLabel('Status')).toBeVisible();
+    await expectNoHorizontalScroll(page);
     await phone.close();
   });
 

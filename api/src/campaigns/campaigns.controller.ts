@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../common/auth.decorators';
+import { CursorQueryDto } from '../common/pagination';
 import type { Principal } from '../common/roles';
 import { CampaignExportService } from './campaign-export.service';
 import { CampaignResponsesService } from './campaign-responses.service';
@@ -35,9 +36,14 @@ export class CampaignsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: CampaignListDto, description: 'Members: open campaigns aimed at them. Product: all.' })
-  async list(@CurrentUser() caller: Principal): Promise<CampaignListDto> {
-    return { items: await this.campaigns.list(caller) };
+  @ApiOkResponse({
+    type: CampaignListDto,
+    description:
+      'Members: open campaigns aimed at them, closing soonest first. Product: all, newest first. ' +
+      'A page at a time: pass `nextCursor` back as `cursor` until it is null.',
+  })
+  list(@CurrentUser() caller: Principal, @Query() query: CursorQueryDto): Promise<CampaignListDto> {
+    return this.campaigns.list(caller, query);
   }
 
   @Get('nps-trend')

@@ -122,7 +122,9 @@ export class CampaignsDemo {
     const product = event.staff.find((person) => person.roles.includes('product'));
     if (!product) return;
     const author: Principal = { id: product.id, roles: ['product'], organizationId: null, teamId: null };
-    const existing = new Map((await this.campaigns.list(author)).map((campaign) => [campaign.title, campaign.id]));
+    // A demo database holds a handful of campaigns: one page of 100 is all of them.
+    const { items } = await this.campaigns.list(author, { limit: 100 });
+    const existing = new Map(items.map((campaign) => [campaign.title, campaign.id]));
     const now = DateTime.now();
     let created = 0;
     if (!existing.has(OPEN_TITLE)) {

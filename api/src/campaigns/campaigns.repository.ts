@@ -4,7 +4,7 @@ import { Model, trusted, Types } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { audienceFilter, type AudienceMember } from '../common/audience/audience';
 import { insertOnce } from '../common/database-errors';
-import { olderThan } from '../common/pagination';
+import { afterKeyset, type Keyset, olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
 import { Campaign } from './schemas/campaign.schema';
 import {
@@ -79,19 +79,28 @@ export class CampaignsRepository {
     await this.atomic.updateOne(this.campaigns, { _id: id }, { $set: { closesAt: at }, $inc: { version: 1 } });
   }
 
-  /** Every campaign, newest first (the product console). */
-  listAll(limit: number): Promise<Campaign[]> {
-    return this.campaigns.find({}).sort({ _id: -1 }).limit(limit).lean<Campaign[]>().exec();
-  }
-
-  /** Campaigns open at `at` and aimed at `member`: the audience is part of the query. */
-  listOpenFor(member: AudienceMember, at: Date, limit: number): Promise<Campaign[]> {
+  /** A page of every campaign, newest first (the product console): `limit` rows older than `before`. */
+  listAll(limit: number, before?: Types.ObjectId): Promise<Campaign[]> {
     return this.campaigns
-      .find({ opensAt: trusted({ $lte: at }), closesAt: trusted({ $gt: at }), ...audienceFilter(member) })
-      .sort({ closesAt: 1 })
+      .find(before ? { _id: olderThan(before) } : {})
+      .sort({ _id: -1 })
       .limit(limit)
       .lean<Campaign[]>()
       .exec();
+  }
+
+  /**
+   * A page of the campaigns open at `at` and aimed at `member`, closing soonest first: the audience
+   * is part of the query (so a page is never emptied by a filter after the read), and `after` is
+   * where the previous page ended in (closesAt, _id) order.
+   */
+  listOpenFor(member: AudienceMember, at: Date, limit: number, after?: Keyset): Promise<Campaign[]> {
+    const and: Record<string, unknown>[] = [
+      { opensAt: trusted({ $lte: at }), closesAt: trusted({ $gt: at }) },
+      audienceFilter(member),
+    ];
+    if (after) and.push(afterKeyset('closesAt', after, (millis) => new Date(millis)));
+    return this.campaigns.find({ $and: and }).sort({ closesAt: 1, _id: 1 }).limit(limit).lean<Campaign[]>().exec();
   }
 
   /** Open campaigns closing within `window` ms of `at` whose reminders have not all gone out. */

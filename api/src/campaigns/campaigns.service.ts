@@ -1,18 +1,27 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { audienceMember, inAudience, mapAudience, toAudience } from '../common/audience/audience';
-import { toObjectId } from '../common/pagination';
+import { CursorQueryDto, type Page, readKeyset, toKeysetPage, toObjectId, toPage } from '../common/pagination';
+import { refuseNulls } from '../common/patch';
 import { hasAnyRole, type Principal } from '../common/roles';
 import { TtlCache } from '../common/ttl-cache';
 import { ContentService } from '../content/content.service';
 import { MemberCache } from '../engine/member-cache';
 import { UsersService } from '../users/users.service';
 import { CampaignChanges, CampaignsRepository, NewCampaign } from './campaigns.repository';
-import { CampaignDto, CreateCampaignDto, mapCampaign, UpdateCampaignDto, type QuestionDto } from './dto/campaign.dto';
+import {
+  CAMPAIGN_NULLABLE,
+  CampaignDto,
+  CreateCampaignDto,
+  mapCampaign,
+  UpdateCampaignDto,
+  type QuestionDto,
+} from './dto/campaign.dto';
 import type { Campaign, Question } from './schemas/campaign.schema';
 import { TalliesRepository, tallyIds } from './tallies.repository';
 
-const LIST_LIMIT = 200;
+/** A page of the campaign list (the query's `limit` may ask for 1–100). */
+const PAGE_SIZE = 50;
 /** A campaign as responses see it; an edit in this process drops it, one elsewhere shows within this. */
 const CAMPAIGN_TTL_MS = 5_000;
 /** How long an audience's size is reused (a count over the users on every read would grow with them). */
@@ -49,6 +58,7 @@ export class CampaignsService {
 
   /** Edits a campaign that no one has answered yet (409 after the first response). */
   async update(id: string, changes: UpdateCampaignDto): Promise<CampaignDto> {
+    refuseNulls(changes, CAMPAIGN_NULLABLE);
     const current = await this.find(id);
     if (current.locked) throw new ConflictException('This campaign has responses; it can no longer be edited');
     const merged: CampaignChanges = this.validated({ ...this.toInput(current), ...changes });
@@ -71,17 +81,33 @@ export class CampaignsService {
     this.cache.delete(id);
   }
 
-  /** Product: every campaign with its state and response rate. Others: the open ones aimed at them. */
-  async list(caller: Principal): Promise<CampaignDto[]> {
-    if (isProduct(caller)) return this.forProduct(await this.repository.listAll(LIST_LIMIT));
+  /**
+   * Product: every campaign with its state and response rate, newest first. Others: the open ones
+   * aimed at them, closing soonest first. A page of `limit`, then `nextCursor` (null at the end).
+   */
+  async list(caller: Principal, query: CursorQueryDto = {}): Promise<Page<CampaignDto>> {
+    const limit = query.limit ?? PAGE_SIZE;
+    if (isProduct(caller)) {
+      const before = query.cursor ? toObjectId(query.cursor, 'cursor') : undefined;
+      const rows = await this.repository.listAll(limit + 1, before);
+      const page = toPage(rows, limit, (row) => row);
+      return { items: await this.forProduct(page.items), nextCursor: page.nextCursor };
+    }
+    const after = query.cursor ? readKeyset(query.cursor) : undefined;
     const member = await this.members.get(new Types.ObjectId(caller.id));
-    if (!member) return [];
-    const open = await this.repository.listOpenFor(audienceMember(member), new Date(), LIST_LIMIT);
+    if (!member) return { items: [], nextCursor: null };
+    const rows = await this.repository.listOpenFor(audienceMember(member), new Date(), limit + 1, after);
+    const page = toKeysetPage(rows, limit, (campaign) => campaign.closesAt);
     const answered = await this.repository.answered(
-      open.map((campaign) => campaign._id.toHexString()),
+      page.rows.map((campaign) => campaign._id.toHexString()),
       caller.id,
     );
-    return open.map((campaign) => mapCampaign(campaign, { responded: answered.has(campaign._id.toHexString()) }));
+    return {
+      items: page.rows.map((campaign) =>
+        mapCampaign(campaign, { responded: answered.has(campaign._id.toHexString()) }),
+      ),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /** One campaign: product always; anyone else only inside its audience (404 otherwise). */

@@ -9,6 +9,7 @@ import { Types } from 'mongoose';
 import { audienceMember, inAudience, toAudience } from '../common/audience/audience';
 import { DomainEventBus } from '../common/domain-event-bus';
 import { toObjectId } from '../common/pagination';
+import { refuseNulls } from '../common/patch';
 import { isStaff, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { ActivitiesService } from '../engine/activities.service';
@@ -19,6 +20,7 @@ import { ChallengeCompletionService } from './challenge-completion.service';
 import { isOpen, progressKeys } from './challenge-progress';
 import { ChallengesRepository, NewChallenge } from './challenges.repository';
 import {
+  CHALLENGE_NULLABLE,
   ChallengeDto,
   CreateChallengeDto,
   CreatedSubmissionDto,
@@ -62,6 +64,7 @@ export class ChallengesService {
   }
 
   async update(caller: Principal, id: string, changes: UpdateChallengeDto): Promise<ChallengeDto> {
+    refuseNulls(changes, CHALLENGE_NULLABLE);
     const current = await this.repository.find(toObjectId(id));
     if (!current) throw new NotFoundException('Challenge not found');
     const merged = this.validated({ ...this.toInput(current), ...changes });

@@ -12,6 +12,7 @@ import type { AudienceDto } from '../common/audience/audience.dto';
 import { DomainEventBus } from '../common/domain-event-bus';
 import type { EventFacts } from '../common/domain-events';
 import { toObjectId } from '../common/pagination';
+import { refuseNulls } from '../common/patch';
 import { isStaff, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { MemberCache } from '../engine/member-cache';
@@ -19,6 +20,7 @@ import type { UserRecord } from '../users/users.repository';
 import { generateCheckInCode } from './check-in-code';
 import {
   CreateEventDto,
+  EVENT_NULLABLE,
   EventDto,
   EventQueryDto,
   mapEvent,
@@ -57,8 +59,6 @@ export function staffScope(caller: Principal): string | null {
   return !caller.roles.includes('admin') && caller.organizationId ? caller.organizationId : null;
 }
 
-const REQUIRED_FIELDS = ['title', 'description', 'kind', 'startsAt', 'endsAt', 'timezone', 'points'] as const;
-
 /**
  * Club events, workshops and webinars: the manager console (create, edit, cancel), what each
  * member sees (audience, tier lock, their own RSVP) and the facts notifications carry. Seats and
@@ -94,11 +94,9 @@ export class EventsService {
     changes: UpdateEventDto,
     onCapacity: (event: Event) => Promise<void>,
   ): Promise<EventDto> {
+    refuseNulls(changes, EVENT_NULLABLE);
     const current = await this.managed(caller, id);
     if (current.status === 'cancelled') throw new ConflictException('A cancelled event cannot be changed');
-    for (const field of REQUIRED_FIELDS) {
-      if (changes[field] === null) throw new BadRequestException(`${field} must not be null`);
-    }
     const input = { ...this.toInput(current), ...changes };
     const merged = this.validated({ ...input, audience: this.scopedAudience(caller, input.audience) });
     const timeChanged =

@@ -1,7 +1,8 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { audienceMember, inAudience, toAudience } from '../common/audience/audience';
-import { toObjectId } from '../common/pagination';
+import { CursorQueryDto, type Page, readKeyset, toKeysetPage, toObjectId, toPage } from '../common/pagination';
+import { refuseNulls } from '../common/patch';
 import { isStaff, type Principal } from '../common/roles';
 import { TtlCache } from '../common/ttl-cache';
 import { ContentService } from '../content/content.service';
@@ -14,6 +15,7 @@ import {
   CreateRewardDto,
   mapReward,
   type MemberView,
+  REWARD_NULLABLE,
   RewardDto,
   UpdateRewardDto,
   UploadCodesResultDto,
@@ -23,7 +25,8 @@ import { RewardCodesRepository } from './reward-codes.repository';
 import { NewReward, RewardsRepository } from './rewards.repository';
 import type { Reward } from './schemas/reward.schema';
 
-const LIST_LIMIT = 200;
+/** A page of the catalog (the query's `limit` may ask for 1–100). */
+const PAGE_SIZE = 50;
 /**
  * How stale the reward a redemption starts from may be. Its gates (active, audience, tier) are
  * checked from it; its stock and limits are decided by atomic updates, never by this copy. An
@@ -71,6 +74,7 @@ export class RewardCatalogService {
   }
 
   async update(caller: Principal, id: string, changes: UpdateRewardDto): Promise<RewardDto> {
+    refuseNulls(changes, REWARD_NULLABLE);
     const current = await this.rewards.find(toObjectId(id, 'reward id'));
     if (!current) throw new NotFoundException('Reward not found');
     if (changes.codePool !== undefined && changes.codePool !== current.codePool) {
@@ -90,14 +94,23 @@ export class RewardCatalogService {
     return (await this.toDtos([updated!], caller))[0];
   }
 
-  /** Members: active rewards aimed at them. Staff: every active one, or (`all`) withdrawn ones too. */
-  async list(caller: Principal, all = false): Promise<RewardDto[]> {
+  /**
+   * Members: active rewards aimed at them, cheapest first. Staff: every active one, or (`all`)
+   * withdrawn ones too, newest first. A page of `limit`, then `nextCursor` (null at the end).
+   */
+  async list(caller: Principal, query: CursorQueryDto = {}, all = false): Promise<Page<RewardDto>> {
+    const limit = query.limit ?? PAGE_SIZE;
     if (isStaff(caller) && !caller.roles.includes('member')) {
-      const rows = await this.rewards.listAll(LIST_LIMIT);
-      return this.toDtos(all ? rows : rows.filter((reward) => reward.active), caller);
+      const before = query.cursor ? toObjectId(query.cursor, 'cursor') : undefined;
+      const rows = await this.rewards.listAll(limit + 1, { before, activeOnly: !all });
+      const page = toPage(rows, limit, (row) => row);
+      return { items: await this.toDtos(page.items, caller), nextCursor: page.nextCursor };
     }
+    const after = query.cursor ? readKeyset(query.cursor) : undefined;
     const member = await this.member(caller.id);
-    return this.toDtos(await this.rewards.listActiveFor(audienceMember(member), LIST_LIMIT), caller, member);
+    const rows = await this.rewards.listActiveFor(audienceMember(member), limit + 1, after);
+    const page = toKeysetPage(rows, limit, (reward) => reward.cost);
+    return { items: await this.toDtos(page.rows, caller, member), nextCursor: page.nextCursor };
   }
 
   async get(caller: Principal, id: string): Promise<RewardDto> {

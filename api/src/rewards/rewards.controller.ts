@@ -36,10 +36,12 @@ export class RewardsController {
   @Get()
   @ApiOkResponse({
     type: RewardListDto,
-    description: 'Members: active rewards aimed at them, with affordable and locked.',
+    description:
+      'Members: active rewards aimed at them, with affordable and locked, cheapest first. Staff: newest first. ' +
+      'A page at a time: pass `nextCursor` back as `cursor` until it is null.',
   })
-  async list(@CurrentUser() caller: Principal, @Query() query: RewardQueryDto): Promise<RewardListDto> {
-    return { items: await this.catalog.list(caller, query.all === 'true') };
+  list(@CurrentUser() caller: Principal, @Query() query: RewardQueryDto): Promise<RewardListDto> {
+    return this.catalog.list(caller, query, query.all === 'true');
   }
 
   @Get(':id')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { audienceFilter, type AudienceMember } from '../common/audience/audience';
+import { afterKeyset, type Keyset, olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
 import { alreadyApplied, appliedValue, guardPath as guardKey, markApplied, notYetApplied } from '../database/guards';
 import { Reward, RewardHolding } from './schemas/reward.schema';
@@ -72,19 +73,28 @@ export class RewardsRepository {
       .exec();
   }
 
-  /** Active rewards aimed at `member`, cheapest first: the audience is part of the query. */
-  listActiveFor(member: AudienceMember, limit: number): Promise<Reward[]> {
+  /**
+   * A page of the active rewards aimed at `member`, cheapest first: the audience is part of the
+   * query (a page is never emptied by a filter after the read); `after` is where the previous page
+   * ended in (cost, _id) order.
+   */
+  listActiveFor(member: AudienceMember, limit: number, after?: Keyset): Promise<Reward[]> {
+    const and: Record<string, unknown>[] = [{ active: true }, audienceFilter(member)];
+    if (after) and.push(afterKeyset('cost', after));
     return this.rewards
-      .find({ active: true, ...audienceFilter(member) }, { applied: 0 })
+      .find({ $and: and }, { applied: 0 })
       .sort({ cost: 1, _id: 1 })
       .limit(limit)
       .lean<Reward[]>()
       .exec();
   }
 
-  /** Every reward, withdrawn ones too (the admin catalog editor). */
-  listAll(limit: number): Promise<Reward[]> {
-    return this.rewards.find({}, { applied: 0 }).sort({ _id: -1 }).limit(limit).lean<Reward[]>().exec();
+  /** A page of every reward, newest first (the admin catalog editor): withdrawn ones too unless `activeOnly`. */
+  listAll(limit: number, page: { before?: Types.ObjectId; activeOnly?: boolean } = {}): Promise<Reward[]> {
+    const filter: Record<string, unknown> = {};
+    if (page.activeOnly) filter.active = true;
+    if (page.before) filter._id = olderThan(page.before);
+    return this.rewards.find(filter, { applied: 0 }).sort({ _id: -1 }).limit(limit).lean<Reward[]>().exec();
   }
 
   /**

@@ -22,6 +22,7 @@ import { mapAudience } from '../../common/audience/audience';
 import { AudienceDto } from '../../common/audience/audience.dto';
 import { QUESTION_TYPES, type Campaign, type QuestionType } from '../schemas/campaign.schema';
 import type { Answers } from '../schemas/response.schema';
+import type { NullableFields } from '../../common/patch';
 
 export const QUESTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 export const MAX_QUESTIONS = 30;
@@ -95,6 +96,9 @@ export class CreateCampaignDto {
 
 /** Any field of a campaign; only while it has no response. */
 export class UpdateCampaignDto extends PartialType(CreateCampaignDto) {}
+
+/** What a PATCH may set to null (see refuseNulls): `badgeKey: null` removes the badge. */
+export const CAMPAIGN_NULLABLE: NullableFields<UpdateCampaignDto> = ['badgeKey'];
 
 export class RespondDto {
   @ApiProperty({
@@ -171,6 +175,8 @@ export function mapCampaign(campaign: Campaign, extra: Partial<CampaignDto> = {}
 
 export class CampaignListDto {
   @ApiProperty({ type: [CampaignDto] }) items: CampaignDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The next page’s cursor; null on the last page' })
+  nextCursor: string | null;
 }
 
 export class RespondedDto {

@@ -19,6 +19,7 @@ import { AudienceDto } from '../../common/audience/audience.dto';
 import { ACTIVITY_TYPE_PATTERN } from '../../content/dto/rules-file.dto';
 import { CHALLENGE_KINDS, type Challenge, type ChallengeKind } from '../schemas/challenge.schema';
 import { SUBMISSION_STATUSES, type Submission, type SubmissionStatus } from '../schemas/submission.schema';
+import type { NullableFields } from '../../common/patch';
 
 export class GoalDto {
   @ApiProperty({ example: 'lesson.completed' })
@@ -66,6 +67,9 @@ export class CreateChallengeDto {
 }
 
 export class UpdateChallengeDto extends PartialType(CreateChallengeDto) {}
+
+/** What a PATCH may set to null (see refuseNulls): `badgeKey: null` removes the badge. */
+export const CHALLENGE_NULLABLE: NullableFields<UpdateChallengeDto> = ['badgeKey'];
 
 export class MyProgressDto {
   @ApiProperty() count: number;

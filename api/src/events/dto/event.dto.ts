@@ -20,6 +20,7 @@ import { AudienceDto } from '../../common/audience/audience.dto';
 import { IsIanaZone, PageLimit } from '../../common/validators';
 import { checkInWindow } from '../event-time';
 import { EVENT_KINDS, EVENT_STATUSES, type Event, type EventKind, type EventStatus } from '../schemas/event.schema';
+import type { NullableFields } from '../../common/patch';
 
 const TIME_HELP =
   'ISO-8601. With an offset (2026-03-09T13:00:00Z) it is that instant; without one ' +
@@ -86,6 +87,9 @@ export class CreateEventDto {
 }
 
 export class UpdateEventDto extends PartialType(CreateEventDto) {}
+
+/** What a PATCH may set to null (see refuseNulls): no seat limit, no minimum tier, no place, no link. */
+export const EVENT_NULLABLE: NullableFields<UpdateEventDto> = ['capacity', 'minTier', 'location', 'joinUrl'];
 
 export class CancelEventDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @MaxLength(500) reason?: string;

@@ -16,7 +16,9 @@ import {
 } from 'class-validator';
 import { mapAudience } from '../../common/audience/audience';
 import { AudienceDto } from '../../common/audience/audience.dto';
+import { CursorQueryDto } from '../../common/pagination';
 import { REWARD_KINDS, type Reward, type RewardKind } from '../schemas/reward.schema';
+import type { NullableFields } from '../../common/patch';
 
 export class CreateRewardDto {
   @ApiProperty({ maxLength: 120, example: '€25 hardware store gift card' }) @IsString() @Length(1, 120) name: string;
@@ -74,7 +76,10 @@ export class UpdateRewardDto extends PartialType(CreateRewardDto) {
   active?: boolean;
 }
 
-export class RewardQueryDto {
+/** What a PATCH may set to null (see refuseNulls): no stock limit, no minimum tier, no per-member limit. */
+export const REWARD_NULLABLE: NullableFields<UpdateRewardDto> = ['stock', 'minTier', 'perMemberLimit'];
+
+export class RewardQueryDto extends CursorQueryDto {
   @ApiPropertyOptional({ description: 'Admins: include withdrawn rewards (the catalog editor)' })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -167,6 +172,8 @@ export function mapReward(
 
 export class RewardListDto {
   @ApiProperty({ type: [RewardDto] }) items: RewardDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'The next page’s cursor; null on the last page' })
+  nextCursor: string | null;
 }
 
 /** A reward id in a path. */

@@ -15,8 +15,12 @@ export type Answers = Record<string, Answer>;
 
 const byId = (id: string) => ({ params: { path: { id } } });
 
-/** Members: open campaigns aimed at me (with `responded`). Product: every campaign with its state. */
-export const listCampaigns = () => unwrap(api.GET('/api/campaigns'));
+/**
+ * Members: open campaigns aimed at me (with `responded`), closing soonest first. Product: every
+ * campaign with its state, newest first. A page after `cursor` (the previous page's nextCursor).
+ */
+export const listCampaigns = (cursor?: string) =>
+  unwrap(api.GET('/api/campaigns', { params: { query: cursor ? { cursor } : {} } }));
 
 export const getCampaign = (id: string) => unwrap(api.GET('/api/campaigns/{id}', byId(id)));
 

@@ -12,9 +12,14 @@ export type Decision = 'fulfil' | 'reject';
 
 const byId = (id: string) => ({ params: { path: { id } } });
 
-/** The catalog: members see active rewards aimed at them; admins may ask for withdrawn ones too. */
-export const listRewards = (all = false) =>
-  unwrap(api.GET('/api/rewards', { params: { query: all ? { all: 'true' } : {} } }));
+/**
+ * The catalog: members see active rewards aimed at them (cheapest first); admins may ask for
+ * withdrawn ones too (newest first). A page after `cursor` (the previous page's nextCursor).
+ */
+export const listRewards = (all = false, cursor?: string) =>
+  unwrap(
+    api.GET('/api/rewards', { params: { query: { ...(all ? { all: 'true' } : {}), ...(cursor ? { cursor } : {}) } } }),
+  );
 
 export const getReward = (id: string) => unwrap(api.GET('/api/rewards/{id}', byId(id)));
 
