@@ -21,6 +21,20 @@ export const listRewards = (all = false, cursor?: string) =>
     api.GET('/api/rewards', { params: { query: { ...(all ? { all: 'true' } : {}), ...(cursor ? { cursor } : {}) } } }),
   );
 
+/** Every reward, withdrawn ones too (an admin's filter list): the catalog's pages followed to the end. */
+export async function allRewards(): Promise<Reward[]> {
+  const rewards: Reward[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await unwrap(
+      api.GET('/api/rewards', { params: { query: { all: 'true', limit: 100, ...(cursor ? { cursor } : {}) } } }),
+    );
+    rewards.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return rewards;
+}
+
 export const getReward = (id: string) => unwrap(api.GET('/api/rewards/{id}', byId(id)));
 
 /**
