@@ -21,7 +21,7 @@ import type { Campaign, Question } from './schemas/campaign.schema';
 import { TalliesRepository, tallyIds } from './tallies.repository';
 
 /** A page of the campaign list (the query's `limit` may ask for 1–100). */
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 100;
 /** A campaign as responses see it; an edit in this process drops it, one elsewhere shows within this. */
 const CAMPAIGN_TTL_MS = 5_000;
 /** How long an audience's size is reused (a count over the users on every read would grow with them). */

@@ -51,7 +51,8 @@ export class CursorQueryDto {
   @Matches(/^[0-9A-Za-z_-]{1,80}$/, { message: 'cursor must be a nextCursor returned by this list' })
   cursor?: string;
 
-  @PageLimit(50)
+  // A catalog's page holds all a program usually has (a list that grows without bound still pages).
+  @PageLimit(100)
   limit?: number;
 }
 

@@ -26,7 +26,7 @@ import { NewReward, RewardsRepository } from './rewards.repository';
 import type { Reward } from './schemas/reward.schema';
 
 /** A page of the catalog (the query's `limit` may ask for 1–100). */
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 100;
 /**
  * How stale the reward a redemption starts from may be. Its gates (active, audience, tier) are
  * checked from it; its stock and limits are decided by atomic updates, never by this copy. An
