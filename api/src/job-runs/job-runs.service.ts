@@ -63,11 +63,14 @@ export class JobRunsService {
 }
 
 function describe(error: unknown): string {
+  const detail = error instanceof HttpException ? (error.getResponse() as { message?: unknown }).message : undefined;
   const message =
-    error instanceof HttpException
-      ? String((error.getResponse() as { message?: unknown }).message ?? error.message)
-      : error instanceof Error
-        ? error.message
-        : String(error);
+    typeof detail === 'string'
+      ? detail
+      : Array.isArray(detail)
+        ? detail.join('; ')
+        : error instanceof Error
+          ? error.message
+          : (JSON.stringify(error) ?? 'unknown error');
   return message.length > MAX_ERROR ? `${message.slice(0, MAX_ERROR - 1)}…` : message;
 }
