@@ -9,6 +9,7 @@ import { leaderboards } from './leaderboards';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
+import { program } from './program';
 import { rewards } from './rewards';
 import { rules } from './rules';
 
@@ -30,6 +31,7 @@ const areas = {
   manage,
   notifications,
   profile,
+  program,
   rewards,
   rules,
 };
