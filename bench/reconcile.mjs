@@ -75,7 +75,13 @@ function reconcile(uri) {
     const started = performance.now();
     const child = spawn(process.execPath, [join(HUB, 'api/dist/cli/main.js'), 'reconcile'], {
       // REDIS_URL=none: no Redis for a one-off command (older builds, which had none, do not know the word).
-      env: { ...process.env, MONGODB_URI: uri, ...(HUB === ROOT ? { REDIS_URL: 'none' } : {}), LOG_LEVEL: 'warn', HUB_DATA_DIR: tmp },
+      env: {
+        ...process.env,
+        MONGODB_URI: uri,
+        ...(HUB === ROOT ? { REDIS_URL: 'none' } : {}),
+        LOG_LEVEL: 'warn',
+        HUB_DATA_DIR: tmp,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
