@@ -80,9 +80,9 @@ export class CampaignRemindersService implements OnApplicationBootstrap, OnAppli
     if (this.running) return; // a slow sweep is not overtaken by the next one
     this.running = true;
     try {
-      const reminders = await this.sendReminders();
+      const reminders = await this.jobs.scheduled('campaign-reminders', () => this.sendReminders());
       if (reminders.reminded) this.logger.log(`Campaign reminders: ${JSON.stringify(reminders)}`);
-      await this.responses.finishInFlight();
+      await this.jobs.scheduled('finish-campaign-responses', () => this.responses.finishInFlight());
     } catch (error) {
       // During an outage the sweep does nothing; the next minute tries again.
       this.logger.warn(`Campaign sweep failed: ${(error as Error).message}`);

@@ -53,13 +53,16 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
           { format: 'reconcile [{bar}] {value}/{total} ledger entries, then wallets', hideCursor: true },
           Presets.shades_classic,
         );
-        const maintenance = app.get(LedgerMaintenanceService);
         let started = false;
-        const report = await maintenance.reconcile((done, total) => {
-          if (!started) bar.start(total, 0);
-          started = true;
-          bar.update(done);
-        });
+        // Through the jobs service, so the run is remembered like the console's (GET /api/admin/jobs).
+        const report = (await app.get(JobsService).run('reconcile', new Date(), {
+          trigger: 'cli',
+          onProgress: (done, total) => {
+            if (!started) bar.start(total, 0);
+            started = true;
+            bar.update(done);
+          },
+        })) as Awaited<ReturnType<LedgerMaintenanceService['reconcile']>>;
         bar.stop();
         console.log(
           `Read ${report.entries} ledger entries once; checked ${report.wallets} wallets; fixed ${report.fixed.length}.`,
@@ -150,7 +153,7 @@ async function withApp(work: (app: INestApplication) => Promise<number>): Promis
 async function printJob(app: INestApplication, name: string, asOf?: string): Promise<number> {
   const when = asOf ? new Date(asOf) : new Date();
   if (Number.isNaN(when.getTime())) throw new Error(`Not a date: ${asOf}`);
-  console.log(JSON.stringify(await app.get(JobsService).run(name, when), null, 2));
+  console.log(JSON.stringify(await app.get(JobsService).run(name, when, { trigger: 'cli' }), null, 2));
   return 0;
 }
 

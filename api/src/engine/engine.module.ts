@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { JobRunsModule } from '../job-runs/job-runs.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
@@ -31,6 +32,7 @@ import { TiersService } from './tiers.service';
       { name: MemberBadge.name, schema: MemberBadgeSchema },
     ]),
     LedgerModule,
+    JobRunsModule,
     UsersModule,
     OrganizationsModule,
   ],

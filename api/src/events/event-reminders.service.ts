@@ -105,7 +105,7 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
     if (this.running) return;
     this.running = true;
     try {
-      const result = await this.sweep();
+      const result = await this.jobs.scheduled('event-reminders', () => this.sweep());
       if (result.sent) this.logger.log(`Event reminders: ${JSON.stringify(result)}`);
       const promoted = await this.waitlists.settleWaitlists();
       if (promoted) this.logger.warn(`Waitlists: ${promoted} promoted by the sweep (a pass had not run)`);

@@ -3,6 +3,7 @@ import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { HUB_REDIS } from '../database/redis-connection';
+import { JobRunsModule } from '../job-runs/job-runs.module';
 import { UsersModule } from '../users/users.module';
 import { LedgerMaintenanceService } from './ledger-maintenance.service';
 import { LedgerController } from './ledger.controller';
@@ -20,6 +21,7 @@ import { Wallet, WalletSchema } from './schemas/wallet.schema';
       { name: Wallet.name, schema: WalletSchema },
     ]),
     UsersModule,
+    JobRunsModule,
   ],
   controllers: [LedgerController],
   providers: [

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { isOutage } from '../common/database-errors';
+import { JobRunsService } from '../job-runs/job-runs.service';
 import { LedgerService } from './ledger.service';
 
 const EVERY_MS = 60_000;
@@ -15,7 +16,10 @@ export class PostingSweeper implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
 
-  constructor(private readonly ledger: LedgerService) {}
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly runs: JobRunsService,
+  ) {}
 
   onApplicationBootstrap(): void {
     // After start-up rather than during it: the hub answers while the sweep works.
@@ -31,8 +35,9 @@ export class PostingSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   private async sweep(): Promise<void> {
     if (this.running) return;
-    this.running = this.ledger
-      .finishPending()
+    // Recorded as a scheduled run of the job `finish-postings` (the admin console shows it).
+    this.running = this.runs
+      .track('finish-postings', { trigger: 'scheduled' }, () => this.ledger.finishPending())
       .then(() => undefined)
       .catch((error: Error) => {
         if (isOutage(error)) this.logger.warn(`Posting sweep postponed: ${error.message}`);

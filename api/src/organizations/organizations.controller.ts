@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../common/auth.decorators';
 import { PageQueryDto } from '../common/pagination';
@@ -12,6 +12,7 @@ import {
   OrganizationPageDto,
   TeamDto,
   TeamListDto,
+  UpdateOrganizationDto,
 } from './dto/organization.dto';
 import { OrganizationsService, toOrganizationDto } from './organizations.service';
 
@@ -43,6 +44,13 @@ export class OrganizationsController {
     return toOrganizationDto(await this.organizations.getVisible(caller, id));
   }
 
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOkResponse({ type: OrganizationDto, description: 'Renames it or changes its time zone.' })
+  update(@CurrentUser() caller: Principal, @Param('id') id: string, @Body() body: UpdateOrganizationDto) {
+    return this.organizations.update(caller, id, body);
+  }
+
   @Post(':id/invite-code')
   @HttpCode(200)
   @Roles('admin', 'manager')
@@ -56,6 +64,18 @@ export class OrganizationsController {
   @ApiCreatedResponse({ type: TeamDto })
   createTeam(@CurrentUser() caller: Principal, @Param('id') id: string, @Body() body: CreateTeamDto): Promise<TeamDto> {
     return this.organizations.createTeam(caller, id, body.name);
+  }
+
+  @Post(':id/teams/:teamId/invite-code')
+  @HttpCode(200)
+  @Roles('admin', 'manager')
+  @ApiOkResponse({ type: TeamDto, description: 'Replaces the team’s invite code; the old one stops working.' })
+  rotateTeamInviteCode(
+    @CurrentUser() caller: Principal,
+    @Param('id') id: string,
+    @Param('teamId') teamId: string,
+  ): Promise<TeamDto> {
+    return this.organizations.rotateTeamInviteCode(caller, id, teamId);
   }
 
   @Get(':id/teams')

@@ -49,6 +49,30 @@ export class OrganizationsRepository {
     return result.doc;
   }
 
+  /** An admin's edit of name and/or zone; null when the organization does not exist. */
+  async updateOrganization(
+    id: Types.ObjectId,
+    changes: Partial<Pick<Organization, 'name' | 'timezone'>>,
+  ): Promise<Organization | null> {
+    const result = await this.atomic.updateOne(
+      this.organizations,
+      { _id: id },
+      { $set: changes },
+      { returnDocument: 'after' },
+    );
+    return result.doc;
+  }
+
+  async setTeamInviteCode(id: Types.ObjectId, inviteCode: string): Promise<Team | null> {
+    const result = await this.atomic.updateOne(
+      this.teams,
+      { _id: id },
+      { $set: { inviteCode } },
+      { returnDocument: 'after' },
+    );
+    return result.doc;
+  }
+
   async createTeam(data: Pick<Team, 'organizationId' | 'name' | 'inviteCode'>): Promise<Team> {
     return (await this.teams.create(data)).toObject();
   }

@@ -92,6 +92,25 @@ export class OrganizationsService {
     return toOrganizationDto(updated!);
   }
 
+  /** Renames an organization or moves it to another zone (its periods follow from then on). */
+  async update(caller: Principal, id: string, changes: { name?: string; timezone?: string }): Promise<OrganizationDto> {
+    const organization = await this.getVisible(caller, id);
+    if (changes.name === undefined && changes.timezone === undefined) return toOrganizationDto(organization);
+    const updated = await this.repository.updateOrganization(organization._id, changes);
+    if (!updated) throw new NotFoundException('Organization not found');
+    this.zones.delete(updated._id.toHexString());
+    return toOrganizationDto(updated);
+  }
+
+  /** Replaces a team's invite code; the old one stops working. */
+  async rotateTeamInviteCode(caller: Principal, organizationId: string, teamId: string): Promise<TeamDto> {
+    const organization = await this.getVisible(caller, organizationId);
+    const team = await this.repository.findTeam(toObjectId(teamId, 'team id'));
+    if (!team || !team.organizationId.equals(organization._id)) throw new NotFoundException('Team not found');
+    const updated = await this.repository.setTeamInviteCode(team._id, generateInviteCode());
+    return toTeamDto(updated!);
+  }
+
   async createTeam(caller: Principal, organizationId: string, name: string, inviteCode = generateInviteCode()) {
     const organization = await this.getVisible(caller, organizationId);
     return toTeamDto(await this.repository.createTeam({ organizationId: organization._id, name, inviteCode }));

@@ -37,8 +37,8 @@ export class RedemptionSweeper implements OnModuleInit, OnApplicationBootstrap, 
 
   private async tick(): Promise<void> {
     if (this.running) return;
-    this.running = this.redemptions
-      .sweep()
+    this.running = this.jobs
+      .scheduled('finish-redemptions', () => this.redemptions.sweep())
       .catch((error: Error) => {
         if (isOutage(error)) this.logger.warn(`Redemption sweep postponed: ${error.message}`);
         else this.logger.error('Redemption sweep failed', error.stack);

@@ -116,6 +116,31 @@ export class UsersRepository {
       .exec();
   }
 
+  /**
+   * Users for the admin console, newest first: those whose name or email contains `text`
+   * (case-insensitive; the text is escaped, never a pattern), optionally in one organization.
+   */
+  search(
+    query: { text?: string; organizationId?: Types.ObjectId },
+    limit: number,
+    after?: Types.ObjectId,
+  ): Promise<UserRecord[]> {
+    const filter: Record<string, unknown> = {};
+    if (query.organizationId) filter.organizationId = query.organizationId;
+    if (after) filter._id = olderThan(after);
+    if (query.text) {
+      const pattern = new RegExp(query.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      filter.$or = trusted([{ displayName: pattern }, { email: pattern }]);
+    }
+    return this.users
+      .find(filter)
+      .sort({ _id: -1 })
+      .limit(limit)
+      .select({ passwordHash: 0 })
+      .lean<UserRecord[]>()
+      .exec();
+  }
+
   /** How many users match a filter built by `audienceUsersFilter` (a campaign's audience size). */
   countMatching(filter: Record<string, unknown>): Promise<number> {
     return this.users.countDocuments(filter).exec();

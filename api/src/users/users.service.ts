@@ -114,6 +114,16 @@ export class UsersService {
     }));
   }
 
+  /** Users by name or email for the admin console (any organization, staff included). */
+  async search(text: string | undefined, organizationId: string | undefined, limit: number, cursor?: string) {
+    const rows = await this.users.search(
+      { text: text?.trim() || undefined, organizationId: organizationId ? toObjectId(organizationId) : undefined },
+      limit + 1,
+      cursor ? toObjectId(cursor) : undefined,
+    );
+    return toPage(rows, limit, toUserDto);
+  }
+
   /** How many members an audience aims at now (a campaign's audience size). */
   countInAudience(audience: Partial<AudienceFields> | undefined): Promise<number> {
     return this.users.countMatching(audienceUsersFilter(audience));

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { IsIanaZone } from '../../common/validators';
 
 export class CreateOrganizationDto {
@@ -11,6 +11,20 @@ export class CreateOrganizationDto {
   @ApiProperty({ example: 'Europe/Stockholm' })
   @IsIanaZone()
   timezone: string;
+}
+
+/** An admin's edit of an organization: either field or both. */
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 120 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/Stockholm', description: 'IANA zone its days are counted in' })
+  @IsOptional()
+  @IsIanaZone()
+  timezone?: string;
 }
 
 export class CreateTeamDto {

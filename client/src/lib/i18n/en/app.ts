@@ -14,7 +14,7 @@ export const app = {
   'nav.profile': 'Profile',
   'nav.howToEarn': 'How to earn',
   'nav.badges': 'Badges',
-  'nav.manage': 'Manager console',
+  'nav.manage': 'Console',
   'nav.manageChallenges': 'Manage challenges',
   'nav.approvals': 'Approvals',
   'nav.signOut': 'Sign out',

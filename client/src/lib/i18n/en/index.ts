@@ -10,6 +10,7 @@ import { learn } from './learn';
 import { manage } from './manage';
 import { notifications } from './notifications';
 import { profile } from './profile';
+import { program } from './program';
 import { rewards } from './rewards';
 import { rules } from './rules';
 
@@ -32,6 +33,7 @@ const areas = {
   manage,
   notifications,
   profile,
+  program,
   rewards,
   rules,
 };
