@@ -126,4 +126,15 @@ export class UsersRepository {
     const query = after ? { ...filter, _id: trusted({ $gt: after }) } : filter;
     return this.users.find(query).sort({ _id: 1 }).limit(limit).select({ passwordHash: 0 }).lean<UserRecord[]>().exec();
   }
+
+  /** Users holding the member role, per organization (analytics): one scan, grouped. */
+  async countMembersByOrganization(): Promise<Map<string, number>> {
+    const rows = await this.users
+      .aggregate<{ _id: Types.ObjectId | null; count: number }>([
+        { $match: { roles: 'member' } },
+        { $group: { _id: '$organizationId', count: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((row) => [row._id?.toHexString() ?? '', row.count]));
+  }
 }
