@@ -115,7 +115,7 @@ export class RollupWriter implements OnApplicationBootstrap, OnApplicationShutdo
         _id: `${this.writer}|${batch.seq}`,
         writer: this.writer,
         seq: batch.seq,
-        increments: [...batch.increments].map(([id, inc]) => ({ id, inc })),
+        increments: [...batch.increments].map(([id, inc]) => ({ id, inc: toPairs(inc) })),
         tokens: batch.tokens,
         createdAt: new Date(),
         appliedAt: null,
@@ -133,11 +133,8 @@ export class RollupWriter implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async applyWritten(batch: Batch): Promise<void> {
     try {
-      await this.applyBatch(
-        this.writer,
-        batch.seq!,
-        [...batch.increments].map(([id, inc]) => ({ id, inc })),
-      );
+      const increments = [...batch.increments].map(([id, inc]) => ({ id, inc: toPairs(inc) }));
+      await this.applyBatch(this.writer, batch.seq!, increments);
       this.stalled = undefined;
       batch.waiters.forEach((waiter) => waiter.resolve());
     } catch (error) {
@@ -150,18 +147,14 @@ export class RollupWriter implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** Applies one written batch, each document at most once, then marks the batch applied. */
-  private async applyBatch(
-    writer: string,
-    seq: number,
-    increments: Array<{ id: string; inc: Record<string, number> }>,
-  ): Promise<void> {
+  private async applyBatch(writer: string, seq: number, increments: AnalyticsBatch['increments']): Promise<void> {
     // One update at a time: FerretDB runs a bulk write as one long SQLite write transaction.
     for (const { id, inc } of increments) {
       const guard = `seq.${writer}`;
       await this.atomic.updateOne(
         this.rollups,
         { _id: id, [guard]: trusted({ $not: { $gte: seq } }) },
-        { $inc: inc, $set: { [guard]: seq } },
+        { $inc: Object.fromEntries(inc.map((pair) => [pair.p, pair.n])), $set: { [guard]: seq } },
         { upsert: true },
       );
     }
@@ -200,3 +193,5 @@ export class RollupWriter implements OnApplicationBootstrap, OnApplicationShutdo
     return { increments: new Map(), tokens: [], waiters: [] };
   }
 }
+
+const toPairs = (inc: Record<string, number>) => Object.entries(inc).map(([p, n]) => ({ p, n }));

@@ -26,7 +26,8 @@ export class AnalyticsBatch {
   @Prop({ type: String }) _id: string;
   @Prop({ required: true }) writer: string;
   @Prop({ required: true }) seq: number;
-  @Prop({ type: [Object], default: [] }) increments: Array<{ id: string; inc: Record<string, number> }>;
+  /** Per document, its `$inc` as path/amount pairs (a stored key may not hold a dot, nor arrays nest). */
+  @Prop({ type: [Object], default: [] }) increments: Array<{ id: string; inc: Array<{ p: string; n: number }> }>;
   /** The facts (ledger entries, responses) whose increments it holds: a replay of one finds it here. */
   @Prop({ type: [String], default: [] }) tokens: string[];
   @Prop({ required: true }) createdAt: Date;
