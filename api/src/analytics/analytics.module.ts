@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { EngineModule } from '../engine/engine.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
@@ -29,6 +30,7 @@ import {
       { name: AnalyticsMember.name, schema: AnalyticsMemberSchema },
     ]),
     LedgerModule,
+    EngineModule,
     CampaignsModule,
     OrganizationsModule,
     UsersModule,
