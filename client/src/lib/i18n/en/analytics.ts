@@ -28,7 +28,7 @@ export const analytics = {
   'analytics.tile.pointsOutstanding': 'Points outstanding',
   'analytics.tile.nps': 'NPS',
   'analytics.tile.npsNone': 'No answers',
-  'analytics.tile.npsAnswers': '{count} answers',
+  'analytics.tile.npsAnswers': 'Answers: {count}',
   'analytics.tile.activeOf': '{active} of {members}',
   'analytics.tile.outstandingHint': 'Balances now',
   'analytics.tile.adjusted': 'Adjustments: {points}',
