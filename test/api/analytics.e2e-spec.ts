@@ -248,6 +248,34 @@ describe('analytics', () => {
     expect(whole.npsAnswers).toBeGreaterThanOrEqual(4);
   });
 
+  it('counts each activity once and each member once, whatever arrives at once', async () => {
+    const organization = await createOrganization(program.admin, unique('Burst'), 'Asia/Tokyo');
+    const [c1, c2] = await Promise.all([
+      registerMember(organization.inviteCode, 'c1'),
+      registerMember(organization.inviteCode, 'c2'),
+    ]);
+    const key = unique('same');
+    const calls = [
+      // One fact retried ten times at once, and ten distinct facts of the same member and day.
+      ...Array.from({ length: 10 }, () =>
+        postActivity(apiKey, { userId: c1.id, type: 'lesson.completed', idempotencyKey: key }),
+      ),
+      ...Array.from({ length: 10 }, () => postActivity(apiKey, { userId: c2.id, type: 'purchase.recorded', value: 7 })),
+    ];
+    const answers = await Promise.all(calls);
+    expect(answers.every((answer) => answer.status === 201 || answer.status === 200)).toBe(true);
+    const overview = (await get(program.admin, `overview?organizationId=${organization.id}`).expect(200)).body;
+    const truth = await fromLedger([c1, c2]);
+    expect(overview).toMatchObject({
+      members: 2,
+      activeMembers: 2,
+      activities: 11,
+      byFeature: { learning: 1 },
+      pointsIssued: truth.issued,
+      pointsOutstanding: truth.balance,
+    });
+  });
+
   it('keeps each reader to its scope', async () => {
     await get(manager, `overview?organizationId=${south.id}`).expect(403);
     await get(manager, `series?metric=pointsIssued&organizationId=${south.id}`).expect(403);
