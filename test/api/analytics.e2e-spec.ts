@@ -351,7 +351,12 @@ describe('analytics', () => {
         .collection('analytics_members')
         .find({ organizationId: { $in: mine } })
         .toArray();
+      const counts = await database
+        .collection<{ _id: string; members: number }>('member_counts')
+        .find({ _id: { $in: mine } })
+        .toArray();
       return {
+        counts: counts.sort((x, y) => x._id.localeCompare(y._id)),
         rollups: rollups
           .filter((doc) => mine.some((id) => String(doc._id).includes(id)))
           .map((doc) => clean({ _id: doc._id, d: doc.d, b: doc.b }) as { _id: string })
@@ -364,6 +369,7 @@ describe('analytics', () => {
     const incremental = await snapshot();
     expect(incremental.rollups.length).toBeGreaterThanOrEqual(4);
     expect(incremental.members).toHaveLength(4);
+    expect(incremental.counts.map((count) => count.members)).toEqual(north.id < south.id ? [3, 2] : [2, 3]);
     const before = (await get(program.admin, `overview?organizationId=${north.id}`).expect(200)).body;
     const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'analytics:rebuild'], {
       env: {

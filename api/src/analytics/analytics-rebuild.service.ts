@@ -4,6 +4,7 @@ import { HubConfig } from '../config/hub-config';
 import { LedgerService } from '../ledger/ledger.service';
 import { walletDelta } from '../ledger/wallet-delta';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { UsersRepository } from '../users/users.repository';
 import { addDay, addHistogram, balanceId } from './analytics-rollups.service';
 import { AnalyticsRepository } from './analytics.repository';
 import { RollupWriter, type RollupIncrements } from './rollup-writer';
@@ -36,7 +37,7 @@ export function histogramOf(days: string[]): HistogramChange[] {
 
 /**
  * Recomputes every rollup from the sources — the ledger (activities are its earn entries) and
- * the campaign responses — with the same functions as the live path, so the result equals what
+ * the campaign responses — and recounts the members per organization, with the same functions as the live path, so the result equals what
  * was kept incrementally. For after a crash that outlived the guards, a rule change, or a bug.
  * Not atomic with live traffic: run it when the program is quiet (figures read as empty for the
  * moment between the delete and the inserts).
@@ -50,6 +51,7 @@ export class AnalyticsRebuildService {
     private readonly repository: AnalyticsRepository,
     private readonly writer: RollupWriter,
     private readonly config: HubConfig,
+    private readonly users: UsersRepository,
   ) {}
 
   async rebuild(onProgress: (done: number, total: number) => void = () => {}): Promise<AnalyticsRebuildReport> {
@@ -137,6 +139,7 @@ export class AnalyticsRebuildService {
     const documents = [...increments].map(([id, inc]) => toDocument(id, inc));
     await this.writer.replaceAll(documents);
     await this.repository.replaceMembers(memberDocs);
+    await this.users.recountMembers();
     return { entries: done, responses, documents: documents.length, members: memberDocs.length };
   }
 }

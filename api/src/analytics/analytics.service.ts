@@ -1,6 +1,5 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { Types } from 'mongoose';
 import type { Principal } from '../common/roles';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -67,8 +66,8 @@ interface ScopeFigures {
 
 /**
  * The figures, read from the rollups only (month documents by `_id`, and the balance totals):
- * a read costs the range's months, whatever the history or the number of members — apart from
- * `members`, one count of the users holding the member role.
+ * a read costs the range's months, whatever the history or the number of members (the member
+ * counts are kept by the users repository, read by `_id` too).
  */
 @Injectable()
 export class AnalyticsService {
@@ -165,18 +164,15 @@ export class AnalyticsService {
     if (caller.organizationId) throw new ForbiddenException('Staff of one organization see only their own');
     const programRange = resolveRange(query, this.config.PROGRAM_TIMEZONE, now);
     await this.rollups.settled();
-    const [organizations, members] = await Promise.all([
-      this.allOrganizations(caller),
-      this.users.countMembersByOrganization(),
-    ]);
+    const organizations = await this.allOrganizations(caller);
     const items = await Promise.all(
       organizations.map(async (organization): Promise<OrganizationFiguresDto> => {
         const range = resolveRange(query, organization.timezone, now);
-        const [figures, outstanding] = await Promise.all([
+        const [figures, outstanding, count] = await Promise.all([
           this.figures(organization.id, range),
           this.outstanding(organization.id),
+          this.users.memberCount(organization.id),
         ]);
-        const count = members.get(organization.id) ?? 0;
         return {
           organizationId: organization.id,
           name: organization.name,
@@ -219,10 +215,9 @@ export class AnalyticsService {
     return doc?.b ?? 0;
   }
 
+  /** Kept by the users repository as people join and roles change: one `_id` read, never a scan. */
   private countMembers(organizationId: string | null): Promise<number> {
-    return this.users.countMatching(
-      organizationId ? { organizationId: new Types.ObjectId(organizationId), roles: 'member' } : { roles: 'member' },
-    );
+    return this.users.memberCount(organizationId);
   }
 
   private async allOrganizations(caller: Principal) {
