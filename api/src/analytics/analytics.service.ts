@@ -1,6 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { Principal } from '../common/roles';
+import { TtlCache } from '../common/ttl-cache';
 import { HubConfig } from '../config/hub-config';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { UsersRepository } from '../users/users.repository';
@@ -71,6 +72,9 @@ interface ScopeFigures {
  */
 @Injectable()
 export class AnalyticsService {
+  /** Organizations seen to exist (they are never deleted): a staff read then costs no look-up for it. */
+  private readonly known = new TtlCache<string, true>(10 * 60_000, 10_000);
+
   constructor(
     private readonly repository: AnalyticsRepository,
     private readonly rollups: AnalyticsRollupsService,
@@ -88,7 +92,10 @@ export class AnalyticsService {
       return caller.organizationId;
     }
     if (!requested) return null;
-    await this.organizations.getVisible(caller, requested); // 404 when there is none
+    if (!this.known.get(requested)) {
+      await this.organizations.getVisible(caller, requested); // 404 when there is none
+      this.known.set(requested, true);
+    }
     return requested;
   }
 
