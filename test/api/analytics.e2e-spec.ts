@@ -362,7 +362,7 @@ describe('analytics', () => {
           .map((doc) => clean({ _id: doc._id, d: doc.d, b: doc.b }) as { _id: string })
           .sort((x, y) => String(x._id).localeCompare(String(y._id))),
         members: members
-          .map((m) => ({ _id: m._id, days: m.days, pdays: m.pdays, r: m.pointsRedeemed, n: m.redemptions }))
+          .map((m) => ({ _id: m._id, days: m.days ?? [], pdays: m.pdays ?? [], r: m.pointsRedeemed, n: m.redemptions }))
           .sort((x, y) => String(x._id).localeCompare(String(y._id))),
       };
     };

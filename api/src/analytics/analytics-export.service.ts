@@ -93,7 +93,7 @@ export class AnalyticsExportService {
       const counts = stats[index]?.counts ?? {};
       const count = (type: string) => counts[statKey(type)] ?? 0;
       const member = members[index];
-      const days = member?.days.length ? member.days : (member?.pdays ?? []);
+      const days = member?.days?.length ? member.days : (member?.pdays ?? []);
       rows.push({
         name: user.displayName,
         email: user.email,

@@ -49,7 +49,7 @@ export class AnalyticsRepository {
       const { unset } = markApplied(token, true, current ?? { applied: {} });
       const { changed } = await this.atomic.updateOne(
         this.members,
-        { _id: userId, v: current ? current.v : trusted({ $exists: false }) },
+        { _id: userId, v: current?.v ?? trusted({ $exists: false }) },
         {
           $set: {
             organizationId,
@@ -75,7 +75,8 @@ export class AnalyticsRepository {
       (current: AnalyticsMember | null) => {
         const { set, unset } = markApplied(token, true, current ?? undefined);
         return {
-          $inc: { pointsRedeemed: points, redemptions: count },
+          // `v` moves too, so that a concurrent active-day writer that read the document retries.
+          $inc: { pointsRedeemed: points, redemptions: count, v: 1 },
           $set: { ...set, organizationId },
           ...(Object.keys(unset).length ? { $unset: unset } : {}),
         };
