@@ -207,9 +207,6 @@ async function seed(db, members) {
   return { orgs, rollups: rollups.length };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Measurements
-
 function runGet(url, token, seconds) {
   const samples = [];
   const outcome = { firstRefusal: null };
@@ -290,7 +287,6 @@ async function measureSize(members, tmp) {
     const from90 = today.minus({ days: 89 });
     const overviewUrl = `${hub.base}/api/analytics/overview?organizationId=${orgId}`;
     const seriesUrl = `${hub.base}/api/analytics/series?metric=activeMembers&interval=day&organizationId=${orgId}&from=${from90.toISODate()}&to=${today.toISODate()}`;
-    // A check that the hub reads what was seeded.
     const check = await (await fetch(overviewUrl, { headers: { authorization: `Bearer ${token}` } })).json();
     const series = await (await fetch(seriesUrl, { headers: { authorization: `Bearer ${token}` } })).json();
     log(`overview: ${check.members} members, ${check.activeMembers} active; series: ${series.items?.length} days`);
