@@ -96,6 +96,11 @@ export class RollupWriter implements OnApplicationBootstrap, OnApplicationShutdo
     return applied;
   }
 
+  /** Whether a written batch holds this fact's increments (applied, or left for the recovery). */
+  async written(token: string): Promise<boolean> {
+    return (await this.batches.exists({ tokens: token }).exec()) !== null;
+  }
+
   /** Writes everything gathered so far; resolves once it is stored (or has failed). Reads call it first. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
