@@ -8,6 +8,8 @@ import {
 } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
+import { DomainEventBus } from '../common/domain-event-bus';
+import type { CampaignRespondedEvent } from '../common/domain-events';
 import type { Principal } from '../common/roles';
 import { HubConfig } from '../config/hub-config';
 import { ActivitiesService } from '../engine/activities.service';
@@ -47,6 +49,7 @@ export class CampaignResponsesService {
     private readonly progress: MemberProgressService,
     private readonly users: UsersService,
     private readonly config: HubConfig,
+    private readonly events: DomainEventBus,
   ) {}
 
   async respond(caller: Principal, id: string, answers: unknown): Promise<RespondedDto> {
@@ -140,6 +143,7 @@ export class CampaignResponsesService {
     await this.repository.storeAnswers(plan);
     const writes = tallyWrites(plan, campaign);
     await this.tallies.apply(writes);
+    await this.events.publish('campaign.responded', respondedEvent(plan, campaign, owner));
     const user = member ?? (await this.users.find(new Types.ObjectId(plan.userId)));
     if (!user) throw new NotFoundException('Member not found');
     const campaignId = plan.campaignId;
@@ -209,4 +213,18 @@ export function tallyWrites(plan: ResponsePlan, campaign: Campaign): Array<{ tar
     });
   }
   return writes;
+}
+
+/** What analytics learns of a response: its main NPS answer, and its organization unless anonymous. */
+export function respondedEvent(plan: ResponsePlan, campaign: Campaign, owner: string): CampaignRespondedEvent {
+  const main = mainNpsQuestion(campaign.questions);
+  const answer = main ? plan.answers[main.id] : undefined;
+  return {
+    token: plan.token,
+    redo: owner !== plan.token,
+    campaignId: plan.campaignId,
+    organizationId: plan.anonymous ? null : plan.organizationId,
+    submittedAt: new Date(plan.submittedAt),
+    nps: typeof answer === 'number' ? answer : null,
+  };
 }

@@ -18,6 +18,7 @@ import {
   type QuestionDto,
 } from './dto/campaign.dto';
 import type { Campaign, Question } from './schemas/campaign.schema';
+import { mainNpsQuestion } from './tallies';
 import { TalliesRepository, tallyIds } from './tallies.repository';
 
 /** A page of the campaign list (the query's `limit` may ask for 1–100). */
@@ -146,6 +147,23 @@ export class CampaignsService {
     if (locked) this.cache.set(id, { ...campaign, locked: true });
     else this.cache.delete(id);
     return locked;
+  }
+
+  /**
+   * Every stored answer to a campaign's main NPS question (the analytics rebuild), with the
+   * member's organization in a named campaign (none in an anonymous one).
+   */
+  async *npsAnswers(): AsyncGenerator<{ organizationId: string | null; submittedAt: Date; nps: number }> {
+    for (const campaign of await this.repository.listAll(100_000)) {
+      const main = mainNpsQuestion(campaign.questions);
+      if (!main) continue;
+      for await (const response of this.repository.responseCursor(campaign._id)) {
+        const answer = response.answers[main.id];
+        if (typeof answer !== 'number') continue;
+        const organizationId = campaign.anonymous ? null : (response.organizationId?.toHexString() ?? null);
+        yield { organizationId, submittedAt: response.submittedAt, nps: answer };
+      }
+    }
   }
 
   /** Members the campaign is aimed at now (reused for a minute). */

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Presets, SingleBar } from 'cli-progress';
+import { AnalyticsRebuildService } from '../analytics/analytics-rebuild.service';
 import { createApp } from '../app.factory';
 import { JobsService } from '../engine/jobs.service';
 import { LeaderboardRebuildService } from '../leaderboards/leaderboard-rebuild.service';
@@ -91,6 +92,27 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
         });
         bar.stop();
         console.log(`Rebuilt ${report.buckets} board totals from ${report.entries} ledger entries.`);
+        return 0;
+      }),
+  },
+  'analytics:rebuild': {
+    help: 'analytics:rebuild   recompute the analytics rollups from the ledger and the campaign responses',
+    run: async () =>
+      withApp(async (app) => {
+        const bar = new SingleBar(
+          { format: 'analytics [{bar}] {value}/{total} ledger entries, then responses', hideCursor: true },
+          Presets.shades_classic,
+        );
+        let started = false;
+        const report = await app.get(AnalyticsRebuildService).rebuild((done, total) => {
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        });
+        bar.stop();
+        console.log(
+          `Rebuilt ${report.documents} rollup documents and ${report.members} member records from ${report.entries} ledger entries and ${report.responses} NPS answers.`,
+        );
         return 0;
       }),
   },

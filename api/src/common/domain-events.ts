@@ -28,6 +28,7 @@ export interface DomainEvents {
   'certificate.issued': CertificateIssuedEvent;
   'certificate.expiring': CertificateExpiringEvent;
   'certificate.revoked': CertificateRevokedEvent;
+  'campaign.responded': CampaignRespondedEvent;
 }
 
 /**
@@ -262,4 +263,22 @@ export interface CertificateRevokedEvent {
   courseSlug: string;
   courseTitle: string;
   reason: string;
+}
+
+/**
+ * A campaign response's effects are being applied (analytics counts its NPS answer). Published on
+ * every run of the response's finish, so a listener applies it once per `token` (`redo` on the
+ * sweep's run). No member and no organization for an anonymous campaign: it counts for the program.
+ */
+export interface CampaignRespondedEvent {
+  /** The response's token (an ObjectId's hex): guards what listeners apply for it. */
+  token: string;
+  redo: boolean;
+  campaignId: string;
+  /** Null in an anonymous campaign. */
+  organizationId: string | null;
+  /** When it was submitted (the day only in an anonymous campaign). */
+  submittedAt: Date;
+  /** The answer to the campaign's main NPS question (0–10), or null. */
+  nps: number | null;
 }

@@ -33,7 +33,17 @@ const EMPTY_WALLET: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
 const BALANCES = { _id: 0, balance: 1, lifetime: 1, qualifying: 1 };
 const BALANCES_WITH_ID = { balance: 1, lifetime: 1, qualifying: 1 };
 /** What the passes over the whole ledger (reconcile, board rebuild) read of each entry. */
-const SUMMED_FIELDS = { userId: 1, organizationId: 1, amount: 1, kind: 1, occurredAt: 1, createdAt: 1 };
+// What rebuilds read of each entry (analytics tells activities apart by their key and source).
+const SUMMED_FIELDS = {
+  userId: 1,
+  organizationId: 1,
+  amount: 1,
+  kind: 1,
+  occurredAt: 1,
+  createdAt: 1,
+  source: 1,
+  idempotencyKey: 1,
+};
 const balancesOf = (wallet: Partial<WalletBalances> | null): WalletBalances => ({
   balance: wallet?.balance ?? 0,
   lifetime: wallet?.lifetime ?? 0,

@@ -4,7 +4,11 @@ import { Model, trusted, Types } from 'mongoose';
 import { olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
 import type { Role } from '../common/roles';
+import { MemberCount } from './schemas/member-count.schema';
 import { User } from './schemas/user.schema';
+
+const PROGRAM_COUNT = 'program';
+const isMember = (roles: readonly string[] | undefined) => Boolean(roles?.includes('member'));
 
 export type UserRecord = User;
 
@@ -26,11 +30,13 @@ export class UsersRepository {
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly atomic: AtomicWrites,
+    @InjectModel(MemberCount.name) private readonly counts: Model<MemberCount>,
   ) {}
 
   async create(user: NewUser): Promise<UserRecord> {
-    const created = await this.users.create(user);
-    return created.toObject();
+    const created = (await this.users.create(user)).toObject();
+    if (isMember(created.roles)) await this.countMember(created.organizationId, 1);
+    return created;
   }
 
   findById(id: Types.ObjectId): Promise<UserRecord | null> {
@@ -101,7 +107,35 @@ export class UsersRepository {
   }
 
   async setRoles(id: Types.ObjectId, roles: Role[]): Promise<UserRecord | null> {
-    return (await this.atomic.updateOne(this.users, { _id: id }, { $set: { roles } }, { returnDocument: 'after' })).doc;
+    const { changed, doc: before } = await this.atomic.updateOne(this.users, { _id: id }, { $set: { roles } });
+    if (!changed || !before) return null;
+    const delta = Number(isMember(roles)) - Number(isMember(before.roles));
+    if (delta) await this.countMember(before.organizationId, delta);
+    return { ...before, roles };
+  }
+
+  /** Users holding the member role in an organization, or (null) in the program: one `_id` read. */
+  async memberCount(organizationId: string | null): Promise<number> {
+    const doc = await this.counts
+      .findById(organizationId ?? PROGRAM_COUNT)
+      .lean<MemberCount>()
+      .exec();
+    return doc?.members ?? 0;
+  }
+
+  /** Sets every member count from the users (one scan): the analytics rebuild. */
+  async recountMembers(): Promise<void> {
+    const byOrganization = await this.countMembersByOrganization();
+    const total = [...byOrganization.values()].reduce((sum, n) => sum + n, 0);
+    await this.counts.deleteMany({}).exec();
+    const docs = [...byOrganization].filter(([id]) => id).map(([_id, members]) => ({ _id, members }));
+    await this.counts.insertMany([...docs, { _id: PROGRAM_COUNT, members: total }], { ordered: false });
+  }
+
+  private async countMember(organizationId: Types.ObjectId | null, by: number): Promise<void> {
+    const ids = [PROGRAM_COUNT, ...(organizationId ? [organizationId.toHexString()] : [])];
+    for (const _id of ids)
+      await this.atomic.updateOne(this.counts, { _id }, { $inc: { members: by } }, { upsert: true });
   }
 
   /** One organization's people, newest first; `after` is the last `_id` of the previous page. */
@@ -150,5 +184,16 @@ export class UsersRepository {
   listMatching(filter: Record<string, unknown>, limit: number, after?: Types.ObjectId): Promise<UserRecord[]> {
     const query = after ? { ...filter, _id: trusted({ $gt: after }) } : filter;
     return this.users.find(query).sort({ _id: 1 }).limit(limit).select({ passwordHash: 0 }).lean<UserRecord[]>().exec();
+  }
+
+  /** Users holding the member role, per organization (analytics): one scan, grouped. */
+  async countMembersByOrganization(): Promise<Map<string, number>> {
+    const rows = await this.users
+      .aggregate<{ _id: Types.ObjectId | null; count: number }>([
+        { $match: { roles: 'member' } },
+        { $group: { _id: '$organizationId', count: { $sum: 1 } } },
+      ])
+      .exec();
+    return new Map(rows.map((row) => [row._id?.toHexString() ?? '', row.count]));
   }
 }

@@ -1,3 +1,4 @@
+import { analytics } from './analytics';
 import { app } from './app';
 import { auth } from './auth';
 import { badges } from './badges';
@@ -21,6 +22,7 @@ import { rules } from './rules';
  * language is a catalog of type `Messages` (a missing key is a build error).
  */
 const areas = {
+  analytics,
   app,
   auth,
   badges,

@@ -6,7 +6,6 @@ export const program = {
   'program.nav.apiKeys': 'API keys',
   'program.nav.adjustments': 'Point adjustments',
   'program.nav.jobs': 'Jobs',
-  'program.nav.analytics': 'Analytics',
   'program.copy': 'Copy',
   'program.copied': 'Copied to the clipboard.',
   'program.copyFailed': 'Could not copy; select the text and copy it yourself.',

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, trusted } from 'mongoose';
+import { AtomicWrites } from '../database/atomic-writes';
+import { appliedValue, guardPath, markApplied, notYetApplied } from '../database/guards';
+import { insertDay, type HistogramChange } from './rollups';
+import { AnalyticsMember, AnalyticsRollup } from './schemas/analytics.schema';
+
+export interface ActiveDayChanges {
+  organization: HistogramChange[];
+  program: HistogramChange[];
+}
+
+const NO_CHANGES: ActiveDayChanges = { organization: [], program: [] };
+/** Concurrent writers of one member's days retry on a version conflict; this many times at most. */
+const MAX_ATTEMPTS = 50;
+
+/** The only file touching the analytics collections' documents by query (the writer applies increments). */
+@Injectable()
+export class AnalyticsRepository {
+  constructor(
+    @InjectModel(AnalyticsRollup.name) private readonly rollups: Model<AnalyticsRollup>,
+    @InjectModel(AnalyticsMember.name) private readonly members: Model<AnalyticsMember>,
+    private readonly atomic: AtomicWrites,
+  ) {}
+
+  /**
+   * Adds an active day (organization zone, program zone) to a member once per fact `token`, and
+   * returns the histogram changes it decided. The changes are stored with the token (the guard's
+   * value, in the same update as the days), so a replay of the fact gets the same changes back,
+   * and a second fact of the same day gets none. A conditional update on the version read makes
+   * concurrent facts of one member take turns (on MongoDB and FerretDB alike).
+   */
+  async addActiveDays(
+    userId: string,
+    organizationId: string | null,
+    token: string,
+    day: string | null,
+    programDay: string,
+  ): Promise<ActiveDayChanges> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.members.findById(userId).lean<AnalyticsMember>().exec();
+      const stored = appliedValue(current, token);
+      if (typeof stored === 'string') return JSON.parse(stored) as ActiveDayChanges;
+      const own = day ? insertDay(current?.days ?? [], day) : null;
+      const program = insertDay(current?.pdays ?? [], programDay);
+      if (!own && !program) return NO_CHANGES;
+      const changes: ActiveDayChanges = { organization: own?.changes ?? [], program: program?.changes ?? [] };
+      const { unset } = markApplied(token, true, current ?? { applied: {} });
+      const { changed } = await this.atomic.updateOne(
+        this.members,
+        { _id: userId, v: current?.v ?? trusted({ $exists: false }) },
+        {
+          $set: {
+            organizationId,
+            ...(own ? { days: own.days } : {}),
+            ...(program ? { pdays: program.days } : {}),
+            [guardPath(token)]: JSON.stringify(changes),
+          },
+          $inc: { v: 1 },
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        },
+        { upsert: !current },
+      );
+      if (changed) return changes;
+    }
+    throw new Error(`Could not record the active day of ${userId}: too many concurrent writers`);
+  }
+
+  /** A member's redeemed points and redemptions, moved once per ledger entry. */
+  async addRedemption(userId: string, organizationId: string | null, token: string, points: number, count: number) {
+    await this.atomic.updateOne(
+      this.members,
+      { _id: userId, ...notYetApplied(token) },
+      (current: AnalyticsMember | null) => {
+        const { set, unset } = markApplied(token, true, current ?? undefined);
+        return {
+          // `v` moves too, so that a concurrent active-day writer that read the document retries.
+          $inc: { pointsRedeemed: points, redemptions: count, v: 1 },
+          $set: { ...set, organizationId },
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        };
+      },
+      { upsert: true },
+    );
+  }
+
+  /** Rollup documents by `_id`, one look-up each (FerretDB scans for `$in`); missing ones absent. */
+  async rollupsById(ids: string[]): Promise<Map<string, AnalyticsRollup>> {
+    const found = await Promise.all(ids.map((id) => this.rollups.findById(id).lean<AnalyticsRollup>().exec()));
+    return new Map(found.flatMap((doc) => (doc ? [[doc._id, doc] as const] : [])));
+  }
+
+  membersById(ids: string[]): Promise<Array<AnalyticsMember | null>> {
+    return Promise.all(ids.map((id) => this.members.findById(id).lean<AnalyticsMember>().exec()));
+  }
+
+  /** Replaces every member document (the rebuild). */
+  async replaceMembers(documents: AnalyticsMember[]): Promise<void> {
+    await this.members.deleteMany({}).exec();
+    for (let i = 0; i < documents.length; i += 500) {
+      await this.members.insertMany(documents.slice(i, i + 500), { ordered: false, lean: true });
+    }
+  }
+}
