@@ -2,8 +2,9 @@ import { errorMessage } from '$lib/api/client';
 import { t } from '$lib/i18n';
 
 /**
- * A form's submit, the way every form sends one: the browser's own submit stopped, one request at
- * a time (`busy`, for the button), and what went wrong (`error`, for the alert).
+ * A form's submit (or a button's action), the way every form sends one: the browser's own submit
+ * stopped, one request at a time (`busy`, for the buttons), and what went wrong (`error`, for the
+ * alert).
  *
  * ```svelte
  * const form = new FormSubmit();
@@ -32,10 +33,16 @@ export class FormSubmit {
       this.error = invalid;
       return;
     }
+    await this.run(() => send(body), done);
+  }
+
+  /** Sends, busy meanwhile, and hands the answer to `done`; a failure shows the API's message. */
+  async run<T>(send: () => Promise<T>, done: (answer: T) => void): Promise<void> {
+    this.error = '';
     this.busy = true;
     let answer: T;
     try {
-      answer = await send(body);
+      answer = await send();
     } catch (failure) {
       this.error = errorMessage(failure, t('error.generic'));
       return;
