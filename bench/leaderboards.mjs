@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ADMIN, freePort, hubEnv as benchHubEnv, log, memoryOf, must, percentiles, positiveInt } from './lib.mjs';
 import { prepareRun, request, ROOT, round, run, sleep, startDatabase, startHub as startBenchHub } from './lib.mjs';
-import { startProcess, stopProcess, withCores } from './lib.mjs';
+import { startProcess, stopProcess, userDocument, withCores } from './lib.mjs';
 
 const require = createRequire(import.meta.url); // these packages are CommonJS
 const autocannon = require('autocannon');
@@ -241,23 +241,14 @@ async function seed(db) {
   for (let m = 0; m < MEMBERS; m++) {
     const o = orgOf(m);
     const org = orgs[o];
-    const user = {
-      _id: new ObjectId(),
+    const user = userDocument({
       email: `member${m}@bench.test`,
       passwordHash,
       displayName: `Member ${m}`,
-      roles: ['member'],
       organizationId: org._id,
       teamId: teams[o * TEAMS_PER_ORG + (m % TEAMS_PER_ORG)]._id,
-      locale: 'en',
-      timezone: null,
-      leaderboardOptIn: true,
-      tierKey: 'member',
-      tierBelowSince: null,
-      referredByCode: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+      now,
+    });
     users.push(user);
     members.push({ _id: user._id, email: user.email, org: o });
     if (users.length === BATCH) await flushUsers();
