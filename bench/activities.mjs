@@ -11,18 +11,13 @@
 // It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
 // The report goes to stdout and to bench/results/activities-<timestamp>.json. Exit code: 0 when
 // both sides ran, 2 when the hub side was skipped (the endpoint refused a probe), 1 on a failure.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { adminToken, loadRun, log, memoryOf, percentiles, positiveInt, prepareRun, ROOT, round } from './lib.mjs';
+import { post, request, run, sleep, startDatabase, startHub, stopProcess, timedWorkers, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url); // the api's dist and both packages are CommonJS
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
-const autocannon = require('autocannon');
+const require = createRequire(import.meta.url); // both packages are CommonJS
 const { MongoClient, ObjectId } = require('mongodb');
 
 const QUICK = process.argv.includes('--quick');
@@ -32,9 +27,6 @@ const INSTANCES = positiveInt('BENCH_INSTANCES', 1);
 const WARMUP_SECONDS = QUICK ? 1 : 3; // JIT, pools and SQLite pages warm up before anything is measured
 const MEMBERS = Math.max(200, CONNECTIONS); // every raw worker owns at least one member
 const TYPE = 'purchase.recorded';
-const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
-// Limits raised so that the run measures ingest, not the rate limiter.
-const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const SETTINGS = {
   seconds: SECONDS,
   warmupSeconds: WARMUP_SECONDS,
@@ -53,91 +45,44 @@ function nextAward(userIds, prefix) {
 
 /** Rate and nearest-rank percentiles of latencies in ms, computed the same way for both sides. */
 function summarize(samples, seconds) {
-  const sorted = Float64Array.from(samples).sort();
-  const n = sorted.length;
-  const round = (x) => Math.round(x * 100) / 100;
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
-  const rate = round(n / seconds);
-  return { awards: n, seconds: round(seconds), awardsPerSec: rate, p50: at(50), p95: at(95), p99: at(99) };
-}
-
-/** The built hub as its own process (so its RSS is its own); resolves once /api/health answers. */
-async function startHub(mongoUri, dataDir) {
-  const port = await freePort();
-  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
-  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = ''; // the tail, for the error message if it dies
-  const keep = (chunk) => (output = (output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
-    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child };
-  }
-  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
-}
-
-/** One JSON POST to the hub; returns the status and the raw text. */
-async function post(base, path, body, headers = {}) {
-  const init = { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) };
-  const res = await fetch(base + path, { ...init, headers: { 'content-type': 'application/json', ...headers } });
-  return { status: res.status, text: await res.text() };
-}
-
-/** A setup step: anything but 2xx stops the benchmark with the hub's answer. */
-async function must(base, path, body, headers) {
-  const { status, text } = await post(base, path, body, headers);
-  if (status < 200 || status > 299) throw new Error(`POST ${path} → ${status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
+  const { count: n, ...ranks } = percentiles(samples);
+  return { awards: n, seconds: round(seconds), awardsPerSec: round(n / seconds), ...ranks };
 }
 
 /** Admin session, organization, members and an API key, through the public API as a client would. */
 async function setUpHub(base) {
-  const login = { email: ADMIN.HUB_ADMIN_EMAIL, password: ADMIN.HUB_ADMIN_PASSWORD };
-  const admin = { authorization: `Bearer ${(await must(base, '/api/auth/login', login)).accessToken}` };
-  const { inviteCode } = await must(base, '/api/organizations', { name: `Bench ${RUN_ID}`, timezone: 'UTC' }, admin);
+  const admin = { authorization: `Bearer ${await adminToken(base)}` };
+  const { inviteCode } = await post(base, '/api/organizations', { name: `Bench ${RUN_ID}`, timezone: 'UTC' }, admin);
   const userIds = [];
   for (let i = 0; i < MEMBERS; i += 10) {
     // Batches of 10: argon2 makes registration CPU-bound, more in flight only queues.
     const batch = Array.from({ length: Math.min(10, MEMBERS - i) }, (_, j) => {
       const email = `member${i + j}-${RUN_ID}@bench.test`;
       const member = { email, password: 'bench-member-pw', displayName: `Member ${i + j}`, inviteCode };
-      return must(base, '/api/auth/register', member);
+      return post(base, '/api/auth/register', member);
     });
     for (const session of await Promise.all(batch)) userIds.push(session.user.id);
   }
-  const { key } = await must(base, '/api/api-keys', { name: `bench ${RUN_ID}` }, admin);
+  const { key } = await post(base, '/api/api-keys', { name: `bench ${RUN_ID}` }, admin);
   return { key, userIds };
 }
 
 /** autocannon on POST /api/activities with a fresh body (so a fresh idempotency key) per request. */
-function runHub(base, key, userIds, seconds, prefix, connections = CONNECTIONS) {
-  const samples = [];
+async function runHub(base, key, userIds, seconds, prefix, connections = CONNECTIONS) {
   const outcome = { duplicates: 0, firstRefusal: null };
-  let award = false; // set by onResponse, read by the 'response' event autocannon emits right after it
-  const request = {
-    setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...nextAward(userIds, prefix), type: TYPE }) }),
-    // A replayed key would come back 2xx without awarding anything: counted apart, never as an award.
-    onResponse: (status, body) => {
-      const duplicate = status < 300 && body.includes('"duplicate":true');
-      award = status >= 200 && status < 300 && !duplicate;
-      if (duplicate) outcome.duplicates++;
-      if (status >= 300) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
-    },
+  const setupRequest = (req) => ({ ...req, body: JSON.stringify({ ...nextAward(userIds, prefix), type: TYPE }) });
+  // A replayed key would come back 2xx without awarding anything: counted apart, never as an award.
+  const onResponse = (status, body) => {
+    const duplicate = status < 300 && body.includes('"duplicate":true');
+    if (duplicate) outcome.duplicates++;
+    if (status >= 300) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
+    return status >= 200 && status < 300 && !duplicate;
   };
   const options = { url: `${base}/api/activities`, method: 'POST', connections, duration: seconds };
   const headers = { 'content-type': 'application/json', 'x-api-key': key };
-  return new Promise((done, fail) => {
-    const instance = autocannon({ ...options, headers, timeout: 10, requests: [request] }, (error, result) => {
-      if (error) return fail(error);
-      const { non2xx, errors, timeouts, statusCodeStats } = result;
-      done({ ...summarize(samples, result.duration), samples, non2xx, errors, timeouts, statusCodeStats, ...outcome });
-    });
-    instance.on('response', (_client, _status, _bytes, ms) => award && samples.push(ms));
-  });
+  const { samples, result } = await loadRun({ ...options, headers }, { setupRequest, onResponse });
+  const { non2xx, errors, timeouts, statusCodeStats } = result;
+  return { ...summarize(samples, result.duration), samples, non2xx, errors, timeouts, statusCodeStats, ...outcome };
 }
 
 /** The hub side on every instance at once, the connections split between them; one merged result. */
@@ -170,35 +115,9 @@ async function runRaw(db, userIds, seconds, prefix) {
   // (the hub serializes writes per member in-process for that reason), so concurrent writes to one
   // wallet here would lose increments or collide on upsert, a cost the hub does not pay either.
   const slices = Array.from({ length: CONNECTIONS }, (_, w) => userIds.filter((_, i) => i % CONNECTIONS === w));
-  const samples = [];
-  const failures = { errors: 0, firstError: null };
-  // Like autocannon, which drops what is in flight when time is up, only awards done in time count.
-  const end = performance.now() + seconds * 1000;
-  const worker = async (mine) => {
-    while (performance.now() < end) {
-      const t0 = process.hrtime.bigint();
-      try {
-        await award(nextAward(mine, prefix));
-        if (performance.now() <= end) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      } catch (error) {
-        failures.errors++;
-        failures.firstError ??= error.message;
-      }
-    }
-  };
-  await Promise.all(slices.map(worker));
+  const work = (w) => award(nextAward(slices[w], prefix));
+  const { samples, failures } = await timedWorkers(CONNECTIONS, seconds, work);
   return { ...summarize(samples, seconds), ...failures };
-}
-
-/** Current and peak resident memory of a process, in MB, from /proc. */
-function memoryOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const mb = (field) => Math.round(Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1]) / 1024);
-    return { rssMB: mb('VmRSS'), peakMB: mb('VmHWM') };
-  } catch {
-    return null; // no /proc, or the hub has gone
-  }
 }
 
 const COLUMNS = { 'awards/s': 'awardsPerSec', 'p50 ms': 'p50', 'p95 ms': 'p95', 'p99 ms': 'p99', 'non-2xx': 'non2xx' };
@@ -241,7 +160,7 @@ function report(r) {
 /** Warm-up and measured run of the hub, or the reason it was skipped when a probe is refused. */
 async function measureHub(hubs, key, userIds) {
   const award = { ...nextAward(userIds, 'probe'), type: TYPE };
-  const { status, text } = await post(hubs[0].base, '/api/activities', award, { 'x-api-key': key });
+  const { status, text } = await request(hubs[0].base, 'POST', '/api/activities', award, { 'x-api-key': key });
   if (status < 200 || status > 299) return { skipped: `probe answered ${status} ${text.slice(0, 200)}` };
   log(`hub: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
   // autocannon abandons what is in flight when time is up, but the hub still finishes that work:
@@ -264,35 +183,31 @@ async function measureRaw(db, userIds) {
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   let db, hub, client;
   const hubs = [];
-  // On any exit: the embedded database kills its own child; the hub and the temp dir are ours.
-  process.once('exit', () => {
-    for (const one of hubs) one.child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+  // On any exit: the embedded database kills its own child; the hubs and the temp dir are ours.
   // Bounded whatever happens: setup, both sides with their warm-ups, plus generous slack.
-  const watchdog = () => (log('watchdog: taking too long, stopping'), process.exit(1));
-  setTimeout(watchdog, (2 * (SECONDS + WARMUP_SECONDS) + 400) * 1000).unref();
+  const tmp = prepareRun('', {
+    watchdogMs: (2 * (SECONDS + WARMUP_SECONDS) + 400) * 1000,
+    onExit: () => hubs.forEach((one) => one.child.kill('SIGKILL')),
+  });
   try {
-    const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
-    db = await startEmbeddedDatabase(dbOptions);
-    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid; // for its CPU
+    ({ db, pid: PIDS.ferretdb } = await startDatabase(tmp));
     const clientOptions = { maxPoolSize: CONNECTIONS, serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 30_000 };
     client = await new MongoClient(`${db.uri}/raw_bench`, clientOptions).connect();
     const info = await client.db().admin().command({ buildInfo: 1 });
-    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    // The jobs keep their interval here (JOBS_INTERVAL_MINUTES as the bench got it).
+    const hubOptions = { mongoUri: `${db.uri}/hub_bench`, dataDir: join(tmp, 'hub'), jobs: true };
+    hub = await startHub(hubOptions);
     hubs.push(hub);
     // More instances share the database and, through its pid file, the first one's embedded Redis.
-    while (hubs.length < INSTANCES) hubs.push(await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub')));
+    while (hubs.length < INSTANCES) hubs.push(await startHub(hubOptions));
     log(`${hubs.length} hub(s) up at ${hubs.map((one) => one.base).join(', ')}; registering ${MEMBERS} members`);
     const { key, userIds } = await setUpHub(hub.base);
 
     const { result: hubRun = null, skipped = null } = await measureHub(hubs, key, userIds);
     if (skipped) log(`skipping the hub side: ${skipped}`);
-    const hubMemory = memoryOf(hub.child.pid); // right after its run, while it still holds its load
+    const hubMemory = memoryOf(hub.child.pid, 0); // right after its run, while it still holds its load
     const raw = await measureRaw(client.db(), userIds);
 
     const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
@@ -319,7 +234,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

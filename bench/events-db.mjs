@@ -2,25 +2,15 @@
 // database holds for an event afterwards (to check the hub's outcome).
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { percentiles, round } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const { ObjectId } = require('mongodb');
 
-export const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-
 /** Rate over the burst's wall time and nearest-rank percentiles, the same way for both sides. */
 export function summarize(latencies, wallMs) {
-  const sorted = Float64Array.from(latencies).sort();
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
-  return {
-    requests: sorted.length,
-    wallMs: round(wallMs),
-    perSec: round(sorted.length / (wallMs / 1000)),
-    p50: at(50),
-    p95: at(95),
-    p99: at(99),
-    max: at(100),
-  };
+  const { count, p100: max, ...ranks } = percentiles(latencies, [50, 95, 99, 100]);
+  return { requests: count, wallMs: round(wallMs), perSec: round(count / (wallMs / 1000)), ...ranks, max };
 }
 
 /**

@@ -12,52 +12,25 @@
 // bench/results/events-<timestamp>.json. Exit code 0 when every check held, 2 when one failed
 // (more or fewer than the seats going, promotions out of order, a socket that never heard), 1 on
 // a failure.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { rawBurst, rawEvent, round, stored, summarize } from './events-db.mjs';
-import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+import { rawBurst, rawEvent, stored, summarize } from './events-db.mjs';
+import { adminToken, log, memberToken, positiveInt, prepareRun, ROOT, round, run, sleep } from './lib.mjs';
+import { startDatabase, startHub, stopProcess, userDocument, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url); // the api's dist and these packages are CommonJS
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
+const require = createRequire(import.meta.url); // these packages are CommonJS
 const { MongoClient, ObjectId } = require('mongodb');
 const { io } = require('socket.io-client');
-const jwt = require('jsonwebtoken');
 
 const MEMBERS = positiveInt('BENCH_MEMBERS', 1000);
 const SEATS = positiveInt('BENCH_SEATS', 100);
 const CANCELS = Math.min(positiveInt('BENCH_CANCELS', 100), SEATS);
 const WARMUP = Math.min(200, MEMBERS); // members who RSVP to a warm-up event first (each side)
 const JWT_SECRET = 'bench-only-secret-bench-only-secret-bench';
-const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
-const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const RUN_ID = Date.now().toString(36);
 const PIDS = {};
-
-async function startHub(mongoUri, dataDir) {
-  const port = await freePort();
-  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir, JWT_SECRET };
-  delete env.REDIS_URL; // the hub's default: its own redis-server in HUB_DATA_DIR (leases, socket fan-out)
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
-  Object.assign(env, { JOBS_INTERVAL_MINUTES: '0' }); // no reminder sweep in the middle of a measurement
-  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk) => (output = (output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
-    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child };
-  }
-  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
-}
 
 async function call(base, method, path, token, body) {
   const headers = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) };
@@ -80,34 +53,20 @@ async function must(base, method, path, token, body) {
  * hub's secret, as a login would issue them.
  */
 async function setUp(base, db) {
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: ADMIN.HUB_ADMIN_EMAIL, password: ADMIN.HUB_ADMIN_PASSWORD }),
-  });
-  const admin = (await login.json()).accessToken;
+  const admin = await adminToken(base);
   const org = await must(base, 'POST', '/api/organizations', admin, { name: `Bench ${RUN_ID}`, timezone: 'UTC' });
-  const now = new Date();
-  const person = (i, roles) => ({
-    _id: new ObjectId(),
-    email: `member${i}-${RUN_ID}@bench.test`,
-    passwordHash: 'x',
-    displayName: `Member ${i}`,
-    roles,
-    organizationId: new ObjectId(org.id),
-    teamId: null,
-    locale: 'en',
-    timezone: null,
-    leaderboardOptIn: true,
-    tierKey: 'member',
-    tierBelowSince: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  const person = (i, roles) =>
+    userDocument({
+      email: `member${i}-${RUN_ID}@bench.test`,
+      passwordHash: 'x',
+      displayName: `Member ${i}`,
+      roles,
+      organizationId: new ObjectId(org.id),
+    });
   const manager = person('manager', ['manager']);
   const members = Array.from({ length: MEMBERS }, (_, i) => person(i, ['member']));
   await db.collection('users').insertMany([manager, ...members]);
-  const token = (user) => jwt.sign({ sub: user._id.toHexString() }, JWT_SECRET, { expiresIn: 3600 });
+  const token = (user) => memberToken(user._id, JWT_SECRET, 3600);
   return {
     organizationId: org.id,
     manager: token(manager),
@@ -259,24 +218,18 @@ function report(r) {
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-events-'));
   let db, hub, client;
-  process.once('exit', () => {
-    hub?.child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-  setTimeout(() => (log('watchdog: taking too long, stopping'), process.exit(1)), 20 * 60_000).unref();
+  const tmp = prepareRun('events', { watchdogMs: 20 * 60_000, onExit: () => hub?.child.kill('SIGKILL') });
   try {
-    const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
-    db = await startEmbeddedDatabase(dbOptions);
-    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    ({ db, pid: PIDS.ferretdb } = await startDatabase(tmp));
     // The hub's pool size (database.module.ts), so both sides put as many operations in flight.
     client = await new MongoClient(db.uri, { maxPoolSize: 50, serverSelectionTimeoutMS: 10_000 }).connect();
     const info = await client.db('raw_bench').admin().command({ buildInfo: 1 });
     const hubDb = client.db('hub_bench');
     const rawDb = client.db('raw_bench');
-    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    // The hub's default Redis: its own redis-server in HUB_DATA_DIR (leases, socket fan-out).
+    const env = { JWT_SECRET };
+    hub = await startHub({ mongoUri: `${db.uri}/hub_bench`, dataDir: join(tmp, 'hub'), redis: 'embedded', env });
     log(`hub up at ${hub.base}; seeding ${MEMBERS} members`);
     const program = await setUp(hub.base, hubDb);
     await rawDb.collection('event_rsvps').createIndex({ eventId: 1, status: 1, seq: 1 });
@@ -356,7 +309,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

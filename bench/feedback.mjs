@@ -10,19 +10,14 @@
 // It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
 // The report goes to stdout and to bench/results/feedback-<timestamp>.json. Exit code 0 when every
 // part ran cleanly, 2 when a part saw non-2xx answers, 1 on a failure.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { adminToken, log, memberToken, memoryOf, percentiles, positiveInt, post, prepareRun } from './lib.mjs';
+import { ROOT, round, run, startDatabase, startHub, stopProcess, userDocument, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
 const autocannon = require('autocannon');
-const jwt = require('jsonwebtoken');
 const { MongoClient, ObjectId } = require('mongodb');
 
 const QUICK = process.argv.includes('--quick');
@@ -32,8 +27,6 @@ const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
 const READ_SECONDS = positiveInt('BENCH_READ_SECONDS', QUICK ? 5 : 10);
 const READ_CONNECTIONS = 10;
 const JWT_SECRET = 'bench-only-secret-bench-only-secret-0123';
-const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
-const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const QUESTIONS = [
   { id: 'nps', type: 'nps', prompt: 'How likely are you to recommend us?', required: true },
   { id: 'ease', type: 'rating', prompt: 'How easy was it?', required: true },
@@ -47,49 +40,7 @@ const answersOf = (n) => ({
   ...(n % 4 === 0 ? { why: `=Response ${n}, with "quotes" and ünïcödé` } : {}),
 });
 
-const round = (x) => Math.round(x * 100) / 100;
-function percentiles(samples) {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
-  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99) };
-}
-
-async function startHub(mongoUri, dataDir) {
-  const port = await freePort();
-  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir, JWT_SECRET };
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
-  env.JOBS_INTERVAL_MINUTES = '0'; // no sweep competes with the measurement
-  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk) => (output = (output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
-    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child };
-  }
-  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
-}
-
-async function must(base, path, body, headers = {}) {
-  const res = await fetch(base + path, {
-    method: 'POST',
-    body: JSON.stringify(body),
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path} → ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
-/** RSS and its peak (VmHWM) of a process in MB; the peak can be reset (clear_refs 5) before a measurement. */
-function memoryOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const mb = (field) => Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1]) / 1024;
-  return { rss: round(mb('VmRSS')), peak: round(mb('VmHWM')) };
-}
+/** Resets a process's peak RSS (VmHWM, clear_refs 5) before a measurement; false where it cannot. */
 function resetPeak(pid) {
   try {
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -218,10 +169,10 @@ async function raw(db, members, campaignId) {
 
 /** Streams the CSV export, counting rows, while sampling the hub's RSS every 20 ms. */
 async function exportCsv(base, campaignId, token, pid) {
-  const before = memoryOf(pid);
+  const before = memoryOf(pid, 2);
   const peakReset = resetPeak(pid);
-  let maxSampled = before.rss;
-  const sampler = setInterval(() => (maxSampled = Math.max(maxSampled, memoryOf(pid).rss)), 20);
+  let maxSampled = before.rssMB;
+  const sampler = setInterval(() => (maxSampled = Math.max(maxSampled, memoryOf(pid, 2).rssMB)), 20);
   const started = performance.now();
   const res = await fetch(`${base}/api/campaigns/${campaignId}/results.csv`, {
     headers: { authorization: `Bearer ${token}` },
@@ -234,46 +185,32 @@ async function exportCsv(base, campaignId, token, pid) {
   }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const after = memoryOf(pid);
-  const peak = Math.max(maxSampled, peakReset ? after.peak : 0);
+  const after = memoryOf(pid, 2);
+  const peak = Math.max(maxSampled, peakReset ? after.peakMB : 0);
   return {
     status: res.status,
     seconds: round(seconds),
     megabytes: round(bytes / 1024 / 1024),
     lines, // header + rows + line breaks inside quoted text answers
-    rssBeforeMB: before.rss,
+    rssBeforeMB: before.rssMB,
     rssPeakMB: round(peak),
-    rssGrowthMB: round(peak - before.rss),
+    rssGrowthMB: round(peak - before.rssMB),
     peakFrom: peakReset ? 'VmHWM after clear_refs, and 20 ms samples' : '20 ms samples',
   };
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-feedback-'));
-  let db, hub, client;
-  process.once('exit', () => {
-    hub?.child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-  setTimeout(() => (log('watchdog: taking too long, stopping'), process.exit(1)), 40 * 60_000).unref();
+  let db, hub, client, ferretdb;
+  const tmp = prepareRun('feedback', { watchdogMs: 40 * 60_000, onExit: () => hub?.child.kill('SIGKILL') });
   try {
-    db = await startEmbeddedDatabase({
-      dataDir: join(tmp, 'db'),
-      toolsDir: join(ROOT, '.tools'),
-      log: (l) => log(`db: ${l}`),
-    });
-    const ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    ({ db, pid: ferretdb } = await startDatabase(tmp));
     client = await new MongoClient(db.uri, { maxPoolSize: CONNECTIONS }).connect();
     const info = await client.db().admin().command({ buildInfo: 1 });
-    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    hub = await startHub({ mongoUri: `${db.uri}/hub_bench`, dataDir: join(tmp, 'hub'), env: { JWT_SECRET } });
     log(`hub up at ${hub.base} (pid ${hub.child.pid})`);
-    const login = await must(hub.base, '/api/auth/login', {
-      email: ADMIN.HUB_ADMIN_EMAIL,
-      password: ADMIN.HUB_ADMIN_PASSWORD,
-    });
-    const admin = { authorization: `Bearer ${login.accessToken}` };
-    const organization = await must(hub.base, '/api/organizations', { name: 'Bench org', timezone: 'UTC' }, admin);
+    const token = await adminToken(hub.base);
+    const admin = { authorization: `Bearer ${token}` };
+    const organization = await post(hub.base, '/api/organizations', { name: 'Bench org', timezone: 'UTC' }, admin);
 
     log(`seeding ${RESPONSES} members through the driver`);
     const users = client.db('hub_bench').collection('users');
@@ -282,27 +219,21 @@ async function main() {
     for (let i = 0; i < members.length; i += 1000) {
       const now = new Date();
       await users.insertMany(
-        members.slice(i, i + 1000).map((_id, j) => ({
-          _id,
-          email: `member${i + j}@bench.test`,
-          passwordHash: 'not-a-login',
-          displayName: `Member ${i + j}`,
-          roles: ['member'],
-          organizationId: orgId,
-          teamId: null,
-          locale: 'en',
-          timezone: null,
-          leaderboardOptIn: true,
-          tierKey: 'member',
-          tierBelowSince: null,
-          createdAt: now,
-          updatedAt: now,
-        })),
+        members.slice(i, i + 1000).map((_id, j) =>
+          userDocument({
+            _id,
+            email: `member${i + j}@bench.test`,
+            passwordHash: 'not-a-login',
+            displayName: `Member ${i + j}`,
+            organizationId: orgId,
+            now,
+          }),
+        ),
       );
     }
-    const tokens = members.map((id) => jwt.sign({ sub: id.toHexString() }, JWT_SECRET, { expiresIn: 7200 }));
+    const tokens = members.map((id) => memberToken(id, JWT_SECRET, 7200));
     const now = Date.now();
-    const campaign = await must(
+    const campaign = await post(
       hub.base,
       '/api/campaigns',
       {
@@ -320,14 +251,14 @@ async function main() {
     log(`ingest: ${FIRST} responses, ${CONNECTIONS} connections`);
     const first = await withCores(pids, () => ingest(hub.base, campaign.id, tokens, 0, FIRST));
     log(`results at ${FIRST}: ${READ_SECONDS} s`);
-    const readFirst = await readResults(hub.base, campaign.id, login.accessToken);
+    const readFirst = await readResults(hub.base, campaign.id, token);
     log(`ingest: ${RESPONSES - FIRST} more`);
     const rest = await withCores(pids, () => ingest(hub.base, campaign.id, tokens, FIRST, RESPONSES - FIRST));
     log(`results at ${RESPONSES}: ${READ_SECONDS} s`);
-    const readAll = await readResults(hub.base, campaign.id, login.accessToken);
+    const readAll = await readResults(hub.base, campaign.id, token);
     const check = await (await fetch(`${hub.base}/api/campaigns/${campaign.id}/results`, { headers: admin })).json();
     log('CSV export');
-    const csv = await exportCsv(hub.base, campaign.id, login.accessToken, hub.child.pid);
+    const csv = await exportCsv(hub.base, campaign.id, token, hub.child.pid);
 
     log('raw driver: the minimal writes of a response (marker, answers, tally, incentive)');
     const rawMembers = Array.from({ length: RESPONSES }, () => new ObjectId());
@@ -398,7 +329,4 @@ function report(r) {
   console.log(lines.join('\n'));
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

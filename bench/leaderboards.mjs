@@ -15,16 +15,14 @@
 // all when done. The report goes to stdout and to bench/results/leaderboards-<timestamp>.json.
 // Exit code: 0 when every part ran, 2 when a part was skipped or failed (see the report), 1 on a failure.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { ADMIN, freePort, hubEnv as benchHubEnv, log, memoryOf, must, percentiles, positiveInt } from './lib.mjs';
+import { prepareRun, request, ROOT, round, run, sleep, startDatabase, startHub as startBenchHub } from './lib.mjs';
+import { startProcess, stopProcess, userDocument, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url); // the api's dist and these packages are CommonJS
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
+const require = createRequire(import.meta.url); // these packages are CommonJS
 const autocannon = require('autocannon');
 const { MongoClient, ObjectId } = require('mongodb');
 const Redis = require('ioredis');
@@ -56,9 +54,6 @@ const ZONES = ['Europe/Stockholm', 'Asia/Tokyo', 'America/Chicago', 'UTC'];
 // a different member of it (evenly, 20,000 over 100 would give only 200 each); the rest share evenly.
 const BIG_ORG_MEMBERS = Math.min(MEMBERS, Math.max(SOCKETS + 500, Math.ceil(MEMBERS / ORGS)));
 const PASSWORD = 'bench-password';
-const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
-// Limits raised so that the run measures leaderboards, not the rate limiter; no background jobs.
-const LIMITS = { LOGIN_RATE_LIMIT: '100000', WRITE_RATE_LIMIT: '100000000', JOBS_INTERVAL_MINUTES: '0' };
 const SETTINGS = {
   seconds: SECONDS,
   warmupSeconds: WARMUP_SECONDS,
@@ -75,27 +70,15 @@ const SETTINGS = {
 const RUN_ID = Date.now().toString(36);
 const PIDS = {}; // the database server's, once started
 const CHILDREN = new Set(); // every process we spawn, killed on any exit
-const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Rate and nearest-rank percentiles of latencies in ms, computed the same way for every side. */
 function summarize(samples, seconds) {
-  const sorted = Float64Array.from(samples).sort();
-  const n = sorted.length;
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
-  return { requests: n, seconds: round(seconds), perSec: round(n / seconds), p50: at(50), p95: at(95), p99: at(99) };
+  const { count: n, ...ranks } = percentiles(samples);
+  return { requests: n, seconds: round(seconds), perSec: round(n / seconds), ...ranks };
 }
 
 /** A child process we own: tracked so that any exit kills it; keeps the tail of its output. */
-function start(command, args, env) {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  CHILDREN.add(child);
-  child.once('exit', () => CHILDREN.delete(child));
-  child.output = '';
-  const keep = (chunk) => (child.output = (child.output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  return child;
-}
+const start = (command, args, env) => startProcess(command, args, env, CHILDREN);
 
 /** redis-server without persistence on a free port; resolves once it answers PING. */
 async function startRedis(dir) {
@@ -123,15 +106,9 @@ async function startRedis(dir) {
  * store) or a redis:// URL.
  */
 function hubEnv(mongoUri, redis, dataDir) {
-  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
-  Object.assign(env, {
-    JWT_SECRET: `bench-jwt-secret-${RUN_ID}-0123456789abcdef`,
-    LOG_LEVEL: 'warn',
-    HUB_DEMO: 'false',
-  });
-  delete env.REDIS_URL;
-  if (redis !== 'embedded') env.REDIS_URL = redis;
-  return env;
+  // Logins raised further: the push part logs hundreds of members in; no background jobs.
+  const env = { JWT_SECRET: `bench-jwt-secret-${RUN_ID}-0123456789abcdef`, LOGIN_RATE_LIMIT: '100000' };
+  return { mongoUri, dataDir, redis, env };
 }
 
 /** `leaderboards:rebuild` with its own progress bar on our terminal; resolves with its summary line. */
@@ -139,7 +116,7 @@ async function rebuild(env, label) {
   log(`leaderboards:rebuild into ${label}`);
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(ROOT, 'api/dist/cli/main.js'), 'leaderboards:rebuild'], {
-    env,
+    env: benchHubEnv(env),
     stdio: ['ignore', 'pipe', 'inherit'], // stderr: the CLI's progress bar, shown as is
   });
   CHILDREN.add(child);
@@ -156,25 +133,14 @@ async function rebuild(env, label) {
 
 /** The built hub as its own process (so its RSS is its own); resolves once /api/health answers. */
 async function startHub(env) {
-  const port = await freePort();
   const inspectPort = await freePort(); // loopback only; used to force a GC before memory readings
   // BENCH_HUB_PROFILE=<dir>: each hub writes a V8 CPU profile there when it stops (to see where its time goes).
   const profile = process.env.BENCH_HUB_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HUB_PROFILE}`]
     : [];
-  const node = [...profile, `--inspect=127.0.0.1:${inspectPort}`];
-  const child = start(process.execPath, [...node, join(ROOT, 'api/dist/main.js')], {
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(250)) {
-    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${child.output}`);
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child, inspectPort };
-  }
-  throw new Error(`The hub did not become healthy in 180 s:\n${child.output}`);
+  const nodeArgs = [...profile, `--inspect=127.0.0.1:${inspectPort}`];
+  const hub = await startBenchHub({ ...env, nodeArgs, timeoutSeconds: 180, children: CHILDREN });
+  return { ...hub, inspectPort };
 }
 
 /**
@@ -211,36 +177,7 @@ async function settledMemory(inspectPort) {
   }
 }
 
-/** One JSON request to the hub; returns the status and the raw text. */
-async function request(base, method, path, body, headers = {}, timeoutMs = 30_000) {
-  const init = { method, signal: AbortSignal.timeout(timeoutMs), headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(base + path, init);
-  return { status: res.status, text: await res.text() };
-}
-
-/** A setup step: anything but 2xx stops the benchmark with the hub's answer. */
-async function must(base, method, path, body, headers) {
-  const { status, text } = await request(base, method, path, body, headers);
-  if (status < 200 || status > 299) throw new Error(`${method} ${path} → ${status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
 const login = (base, email, password = PASSWORD) => must(base, 'POST', '/api/auth/login', { email, password });
-
-/** Current and peak resident memory of a process, in MB, from /proc. */
-function memoryOf(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const mb = (field) => round(Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))?.[1]) / 1024, 1);
-    return { rssMB: mb('VmRSS'), peakMB: mb('VmHWM') };
-  } catch {
-    return null; // no /proc, or the process has gone
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Seeding, straight through the driver (registration through the API would hash 20,000 passwords)
@@ -304,23 +241,14 @@ async function seed(db) {
   for (let m = 0; m < MEMBERS; m++) {
     const o = orgOf(m);
     const org = orgs[o];
-    const user = {
-      _id: new ObjectId(),
+    const user = userDocument({
       email: `member${m}@bench.test`,
       passwordHash,
       displayName: `Member ${m}`,
-      roles: ['member'],
       organizationId: org._id,
       teamId: teams[o * TEAMS_PER_ORG + (m % TEAMS_PER_ORG)]._id,
-      locale: 'en',
-      timezone: null,
-      leaderboardOptIn: true,
-      tierKey: 'member',
-      tierBelowSince: null,
-      referredByCode: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+      now,
+    });
     users.push(user);
     members.push({ _id: user._id, email: user.email, org: o });
     if (users.length === BATCH) await flushUsers();
@@ -527,7 +455,7 @@ async function runAwards(base, adminToken, redisUrl, key) {
     };
     const sent = performance.now();
     inFlight.push(
-      request(base, 'POST', '/api/points/adjustments', body, headers).then(
+      request(base, 'POST', '/api/points/adjustments', body, headers, 30_000).then(
         ({ status, text }) =>
           awards.push({ sent, at: performance.now(), status, text: status >= 300 ? text.slice(0, 200) : '' }),
         (error) => awards.push({ sent, at: performance.now(), status: 0, text: error.message }),
@@ -685,30 +613,25 @@ function report(r) {
 
 async function main() {
   const began = performance.now();
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-lb-'));
-  const hubDir = join(tmp, 'hub'); // HUB_DATA_DIR of the hubs and the CLI: the embedded Redis lives there
-  const embeddedRedisFile = join(hubDir, 'embedded-redis.json');
   let db, redis, hub, client;
   // On any exit: the embedded database kills its own child; our children and the temp dir are ours,
   // and so is an embedded redis-server that a killed hub or CLI left (it runs in its own process group).
-  process.once('exit', () => {
+  const onExit = () => {
     for (const child of CHILDREN) child.kill('SIGKILL');
     try {
       process.kill(JSON.parse(readFileSync(embeddedRedisFile, 'utf8')).pid, 'SIGKILL');
     } catch {
       // none left
     }
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-  const watchdog = () => (log(`watchdog: over ${TIMEOUT_MINUTES} min, stopping`), process.exit(1));
-  setTimeout(watchdog, TIMEOUT_MINUTES * 60_000).unref();
+  };
+  const watchdogMessage = `over ${TIMEOUT_MINUTES} min`;
+  const tmp = prepareRun('lb', { watchdogMs: TIMEOUT_MINUTES * 60_000, watchdogMessage, onExit });
+  const hubDir = join(tmp, 'hub'); // HUB_DATA_DIR of the hubs and the CLI: the embedded Redis lives there
+  const embeddedRedisFile = join(hubDir, 'embedded-redis.json');
   const problems = [];
   const result = { benchmark: 'leaderboards', at: null, ...SETTINGS, problems, rebuilds: {}, hubMemory: {} };
   try {
-    const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
-    db = await startEmbeddedDatabase(dbOptions);
-    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    ({ db, pid: PIDS.ferretdb } = await startDatabase(tmp));
     if (OWN_REDIS) {
       mkdirSync(join(tmp, 'redis'));
       redis = await startRedis(join(tmp, 'redis'));
@@ -841,7 +764,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

@@ -11,18 +11,14 @@
 // folder of 20 courses) and removes both when done. The report goes to stdout and to
 // bench/results/learn-<timestamp>.json. Exit code 0 when every part ran with only 2xx answers,
 // 2 when a part saw non-2xx answers or errors, 1 on a failure.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { COURSES, LESSONS, SEEDED, post, seedMembers, startHub, writeContent, ADMIN } from './learn-setup.mjs';
-import { log, positiveInt, stopProcess, withCores } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { COURSES, LESSONS, SEEDED, seedMembers, startHub, writeContent } from './learn-setup.mjs';
+import { adminToken, loadRun, log, percentiles, positiveInt, post, prepareRun, ROOT, round, run } from './lib.mjs';
+import { startDatabase, stopProcess, timedWorkers, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
-const autocannon = require('autocannon');
 const { MongoClient, ObjectId } = require('mongodb');
 
 const QUICK = process.argv.includes('--quick');
@@ -34,60 +30,35 @@ const WARMUP_SECONDS = QUICK ? 1 : 3;
 const RUN_ID = Date.now().toString(36);
 const PIDS = {};
 
-const round = (x) => Math.round(x * 100) / 100;
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
 
 /** req/s and nearest-rank percentiles, the same way for both sides. */
 function summarize(samples, seconds) {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN);
-  return { requests: sorted.length, perSec: round(sorted.length / seconds), p50: at(50), p95: at(95), p99: at(99) };
+  const { count, ...ranks } = percentiles(samples);
+  return { requests: count, perSec: round(count / seconds), ...ranks };
 }
 
 /** autocannon with one request per call of `next()` (method, path, token); only 2xx answers are samples. */
-function runHub(base, seconds, next) {
-  const samples = [];
+async function runHub(base, seconds, next) {
   const outcome = { firstRefusal: null };
-  let ok = false;
-  const request = {
-    setupRequest: (req) => {
-      const { method, path, token } = next();
-      return { ...req, method, path, headers: { ...req.headers, authorization: `Bearer ${token}` } };
-    },
-    onResponse: (status, body) => {
-      ok = status >= 200 && status < 300;
-      if (!ok) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
-    },
+  const setupRequest = (req) => {
+    const { method, path, token } = next();
+    return { ...req, method, path, headers: { ...req.headers, authorization: `Bearer ${token}` } };
   };
-  return new Promise((done, fail) => {
-    const options = { url: base, connections: CONNECTIONS, duration: seconds, timeout: 10, requests: [request] };
-    const instance = autocannon(options, (error, result) => {
-      if (error) return fail(error);
-      const { non2xx, errors, timeouts } = result;
-      done({ ...summarize(samples, result.duration), non2xx, errors, timeouts, ...outcome });
-    });
-    instance.on('response', (_client, _status, _bytes, ms) => ok && samples.push(ms));
-  });
+  const onResponse = (status, body) => {
+    const ok = status >= 200 && status < 300;
+    if (!ok) outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
+    return ok;
+  };
+  const options = { url: base, connections: CONNECTIONS, duration: seconds };
+  const { samples, result } = await loadRun(options, { setupRequest, onResponse });
+  const { non2xx, errors, timeouts } = result;
+  return { ...summarize(samples, result.duration), non2xx, errors, timeouts, ...outcome };
 }
 
 /** CONNECTIONS workers, each doing `work(worker)` in a loop for `seconds`. */
 async function runRaw(seconds, work) {
-  const samples = [];
-  const failures = { errors: 0, firstError: null };
-  const end = performance.now() + seconds * 1000;
-  const worker = async (w) => {
-    while (performance.now() < end) {
-      const t0 = process.hrtime.bigint();
-      try {
-        await work(w);
-        if (performance.now() <= end) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      } catch (error) {
-        failures.errors++;
-        failures.firstError ??= error.message;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)));
+  const { samples, failures } = await timedWorkers(CONNECTIONS, seconds, work);
   return { ...summarize(samples, seconds), ...failures };
 }
 
@@ -238,43 +209,30 @@ function report(r) {
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-learn-'));
   let db, hub, client;
-  process.once('exit', () => {
-    hub?.child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  const tmp = prepareRun('learn', {
+    watchdogMs: (6 * (SECONDS + WARMUP_SECONDS) + 600) * 1000,
+    onExit: () => hub?.child.kill('SIGKILL'),
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-  setTimeout(
-    () => (log('watchdog: taking too long, stopping'), process.exit(1)),
-    (6 * (SECONDS + WARMUP_SECONDS) + 600) * 1000,
-  ).unref();
   try {
     const content = join(tmp, 'content');
     writeContent(content);
-    db = await startEmbeddedDatabase({
-      dataDir: join(tmp, 'db'),
-      toolsDir: join(ROOT, '.tools'),
-      log: (l) => log(`db: ${l}`),
-    });
-    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    ({ db, pid: PIDS.ferretdb } = await startDatabase(tmp));
     client = await new MongoClient(db.uri, { maxPoolSize: CONNECTIONS + 5 }).connect();
     const info = await client.db('admin').command({ buildInfo: 1 });
     hub = await startHub({
-      MONGODB_URI: `${db.uri}/hub_bench`,
-      HUB_DATA_DIR: join(tmp, 'hub'),
-      HUB_CONTENT_DIR: content,
+      mongoUri: `${db.uri}/hub_bench`,
+      dataDir: join(tmp, 'hub'),
+      redis: 'embedded', // the default store, as npm start runs
+      env: { HUB_CONTENT_DIR: content },
     });
     PIDS.hub = hub.child.pid;
-    const admin = await post(hub.base, '/api/auth/login', {
-      email: ADMIN.HUB_ADMIN_EMAIL,
-      password: ADMIN.HUB_ADMIN_PASSWORD,
-    });
+    const admin = await adminToken(hub.base);
     const org = await post(
       hub.base,
       '/api/organizations',
       { name: `Bench ${RUN_ID}`, timezone: 'Europe/Stockholm' },
-      { authorization: `Bearer ${admin.accessToken}` },
+      { authorization: `Bearer ${admin}` },
     );
     const hubDb = client.db('hub_bench');
     const organizationId = new ObjectId(org.id);
@@ -342,7 +300,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

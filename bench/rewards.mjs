@@ -10,18 +10,13 @@
 // It starts its own FerretDB and hub on 127.0.0.1 in a temp directory and removes both when done.
 // The report goes to stdout and to bench/results/rewards-<timestamp>.json. Exit code: 0 when both
 // sides ran and every invariant held, 3 when an invariant failed, 1 on a failure.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, log, positiveInt, sleep, stopProcess, withCores } from './lib.mjs';
+import { dirname, join } from 'node:path';
+import { adminToken, loadRun, log, percentiles, positiveInt, prepareRun, ROOT, round, run } from './lib.mjs';
+import { must, request, sleep, startDatabase, startHub, stopProcess, timedWorkers, withCores } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { startEmbeddedDatabase } = require(join(ROOT, 'api/dist/database/embedded-database.js'));
-const autocannon = require('autocannon');
 const { MongoClient, ObjectId } = require('mongodb');
 
 const QUICK = process.argv.includes('--quick');
@@ -33,8 +28,6 @@ const COST = 10;
 const BALANCE = 1_000_000; // plenty: the measured run is about redeeming, not about running dry
 const STOCK = 10_000_000;
 const POOL_CODES = 150; // the invariant run: 200 members race for 150 codes
-const ADMIN = { HUB_ADMIN_EMAIL: 'bench-admin@hub.test', HUB_ADMIN_PASSWORD: 'bench-admin-password' };
-const LIMITS = { WRITE_RATE_LIMIT: '100000000', LOGIN_RATE_LIMIT: '1000', REGISTER_RATE_LIMIT: '100000' };
 const SETTINGS = { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, members: MEMBERS };
 const RUN_ID = Date.now().toString(36);
 const PIDS = {};
@@ -42,46 +35,8 @@ const PIDS = {};
 let seq = 0;
 
 function summarize(samples, seconds) {
-  const sorted = Float64Array.from(samples).sort();
-  const n = sorted.length;
-  const round = (x) => Math.round(x * 100) / 100;
-  const at = (p) => round(sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)] ?? NaN);
-  return { redemptions: n, seconds: round(seconds), perSec: round(n / seconds), p50: at(50), p95: at(95), p99: at(99) };
-}
-
-async function startHub(mongoUri, dataDir) {
-  const port = await freePort();
-  const env = { ...process.env, ...ADMIN, ...LIMITS, MONGODB_URI: mongoUri, HUB_DATA_DIR: dataDir };
-  Object.assign(env, { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', HUB_DEMO: 'false' });
-  Object.assign(env, { JOBS_INTERVAL_MINUTES: '0' });
-  const child = spawn(process.execPath, [join(ROOT, 'api/dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk) => (output = (output + chunk).slice(-4000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(250)) {
-    if (child.exitCode !== null) throw new Error(`The hub exited with ${child.exitCode}:\n${output}`);
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) }).catch(() => null);
-    if (health?.ok) return { base, child };
-  }
-  throw new Error(`The hub did not become healthy in 120 s:\n${output}`);
-}
-
-async function call(base, method, path, body, headers = {}) {
-  const init = {
-    method,
-    signal: AbortSignal.timeout(60_000),
-    headers: { 'content-type': 'application/json', ...headers },
-  };
-  const res = await fetch(base + path, body === undefined ? init : { ...init, body: JSON.stringify(body) });
-  return { status: res.status, text: await res.text() };
-}
-
-async function must(base, method, path, body, headers) {
-  const { status, text } = await call(base, method, path, body, headers);
-  if (status < 200 || status > 299) throw new Error(`${method} ${path} → ${status}: ${text.slice(0, 300)}`);
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+  const { count: n, ...ranks } = percentiles(samples);
+  return { redemptions: n, seconds: round(seconds), perSec: round(n / seconds), ...ranks };
 }
 
 /** Runs `tasks` with at most `limit` in flight; returns their results in order. */
@@ -100,8 +55,7 @@ async function inBatches(tasks, limit) {
 
 /** Admin, organization, 200 members with points, and the measured reward, through the public API. */
 async function setUpHub(base) {
-  const login = { email: ADMIN.HUB_ADMIN_EMAIL, password: ADMIN.HUB_ADMIN_PASSWORD };
-  const admin = { authorization: `Bearer ${(await must(base, 'POST', '/api/auth/login', login)).accessToken}` };
+  const admin = { authorization: `Bearer ${await adminToken(base)}` };
   const org = await must(base, 'POST', '/api/organizations', { name: `Bench ${RUN_ID}`, timezone: 'UTC' }, admin);
   const members = await inBatches(
     Array.from({ length: MEMBERS }, (_, i) => async () => {
@@ -135,23 +89,19 @@ async function setUpHub(base) {
 }
 
 /** autocannon on the redemption endpoint: members round robin, a fresh idempotency key each time. */
-function runHub(base, members, rewardId, seconds) {
-  const samples = [];
+async function runHub(base, members, rewardId, seconds) {
   const outcome = { refused: 0, firstRefusal: null };
-  let redeemed = false;
-  const request = {
-    setupRequest: (req) => {
-      const member = members[seq % members.length];
-      const body = JSON.stringify({ idempotencyKey: `bench-${RUN_ID}-${seq++}` });
-      return { ...req, headers: { ...req.headers, authorization: `Bearer ${member.token}` }, body };
-    },
-    onResponse: (status, body) => {
-      redeemed = status === 201;
-      if (status !== 201) {
-        outcome.refused++;
-        outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
-      }
-    },
+  const setupRequest = (req) => {
+    const member = members[seq % members.length];
+    const body = JSON.stringify({ idempotencyKey: `bench-${RUN_ID}-${seq++}` });
+    return { ...req, headers: { ...req.headers, authorization: `Bearer ${member.token}` }, body };
+  };
+  const onResponse = (status, body) => {
+    if (status !== 201) {
+      outcome.refused++;
+      outcome.firstRefusal ??= `${status} ${body.slice(0, 200)}`;
+    }
+    return status === 201;
   };
   const options = {
     url: `${base}/api/rewards/${rewardId}/redemptions`,
@@ -159,17 +109,10 @@ function runHub(base, members, rewardId, seconds) {
     connections: CONNECTIONS,
     duration: seconds,
     headers: { 'content-type': 'application/json' },
-    timeout: 10,
-    requests: [request],
   };
-  return new Promise((done, fail) => {
-    const instance = autocannon(options, (error, result) => {
-      if (error) return fail(error);
-      const { non2xx, errors, timeouts } = result;
-      done({ ...summarize(samples, result.duration), non2xx, errors, timeouts, ...outcome });
-    });
-    instance.on('response', (_client, _status, _bytes, ms) => redeemed && samples.push(ms));
-  });
+  const { samples, result } = await loadRun(options, { setupRequest, onResponse });
+  const { non2xx, errors, timeouts } = result;
+  return { ...summarize(samples, result.duration), non2xx, errors, timeouts, ...outcome };
 }
 
 /** The floor: the same two conditional updates per redemption through the driver. */
@@ -185,27 +128,14 @@ async function runRaw(db, memberIds, rewardId, seconds) {
   // Each worker owns a disjoint slice of members (FerretDB's conditional update is not atomic, so
   // two writers of one wallet could both pass the check); the reward document is shared, as in the hub.
   const slices = Array.from({ length: CONNECTIONS }, (_, w) => memberIds.filter((_, i) => i % CONNECTIONS === w));
-  const samples = [];
-  const failures = { errors: 0, firstError: null };
-  const end = performance.now() + seconds * 1000;
-  const worker = async (mine) => {
-    for (let n = 0; performance.now() < end; n++) {
-      const t0 = process.hrtime.bigint();
-      try {
-        await redeem(mine[n % mine.length]);
-        if (performance.now() <= end) samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      } catch (error) {
-        failures.errors++;
-        failures.firstError ??= error.message;
-      }
-    }
-  };
-  await Promise.all(slices.map(worker));
+  const { samples, failures } = await timedWorkers(CONNECTIONS, seconds, (w, n) =>
+    redeem(slices[w][n % slices[w].length]),
+  );
   return { ...summarize(samples, seconds), ...failures };
 }
 
 async function measureHub(hub, members, reward) {
-  const probe = await call(
+  const probe = await request(
     hub.base,
     'POST',
     `/api/rewards/${reward.id}/redemptions`,
@@ -250,7 +180,13 @@ async function checkInvariants(hub, admin, members, reward, database) {
   const race = await inBatches(
     members.map(
       (member) => () =>
-        call(hub.base, 'POST', `/api/rewards/${pool.id}/redemptions`, {}, { authorization: `Bearer ${member.token}` }),
+        request(
+          hub.base,
+          'POST',
+          `/api/rewards/${pool.id}/redemptions`,
+          {},
+          { authorization: `Bearer ${member.token}` },
+        ),
     ),
     CONNECTIONS,
   );
@@ -324,24 +260,18 @@ function report(r) {
 }
 
 async function main() {
-  const tmp = mkdtempSync(join(tmpdir(), 'hub-bench-rewards-'));
   let db, hub, client;
-  process.once('exit', () => {
-    hub?.child.kill('SIGKILL');
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  const tmp = prepareRun('rewards', {
+    watchdogMs: (2 * (SECONDS + WARMUP_SECONDS) + 900) * 1000,
+    onExit: () => hub?.child.kill('SIGKILL'),
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
-  const watchdog = () => (log('watchdog: taking too long, stopping'), process.exit(1));
-  setTimeout(watchdog, (2 * (SECONDS + WARMUP_SECONDS) + 900) * 1000).unref();
   try {
-    const dbOptions = { dataDir: join(tmp, 'db'), toolsDir: join(ROOT, '.tools'), log: (l) => log(`db: ${l}`) };
-    db = await startEmbeddedDatabase(dbOptions);
-    PIDS.ferretdb = JSON.parse(readFileSync(join(tmp, 'db', 'embedded-db.json'), 'utf8')).pid;
+    ({ db, pid: PIDS.ferretdb } = await startDatabase(tmp));
     const clientOptions = { maxPoolSize: CONNECTIONS, serverSelectionTimeoutMS: 10_000, socketTimeoutMS: 60_000 };
     client = await new MongoClient(`${db.uri}/raw_bench`, clientOptions).connect();
     const hubDb = client.db('hub_bench');
     const info = await client.db().admin().command({ buildInfo: 1 });
-    hub = await startHub(`${db.uri}/hub_bench`, join(tmp, 'hub'));
+    hub = await startHub({ mongoUri: `${db.uri}/hub_bench`, dataDir: join(tmp, 'hub') });
     log(`hub up at ${hub.base} (pid ${hub.child.pid}); registering ${MEMBERS} members with ${BALANCE} points each`);
     const { admin, members, reward } = await setUpHub(hub.base);
 
@@ -371,7 +301,4 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => (console.error(error?.stack ?? error), process.exit(1)),
-);
+run(main);

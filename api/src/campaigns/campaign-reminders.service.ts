@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { DomainEventBus } from '../common/domain-event-bus';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { HubConfig } from '../config/hub-config';
 import { JobsService } from '../engine/jobs.service';
 import { UsersService } from '../users/users.service';
@@ -21,8 +22,11 @@ const PAGE = 500;
 @Injectable()
 export class CampaignRemindersService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CampaignRemindersService.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  // During an outage the sweep does nothing; the next minute tries again.
+  private readonly sweeps = new PeriodicSweep(
+    () => this.sweep(),
+    (error) => this.logger.warn(`Campaign sweep failed: ${error.message}`),
+  );
 
   constructor(
     private readonly repository: CampaignsRepository,
@@ -38,12 +42,11 @@ export class CampaignRemindersService implements OnApplicationBootstrap, OnAppli
     this.jobs.register('finish-campaign-responses', (asOf) => this.responses.finishInFlight(asOf));
     // JOBS_INTERVAL_MINUTES=0 means "sweeps only on demand" (the test suites).
     if (!this.config.JOBS_INTERVAL_MINUTES) return;
-    this.timer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.sweeps.start(SWEEP_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    void this.sweeps.stop();
   }
 
   /** Reminds every audience member who has not answered a campaign closing within 48 hours of `asOf`. */
@@ -77,17 +80,8 @@ export class CampaignRemindersService implements OnApplicationBootstrap, OnAppli
   }
 
   private async sweep(): Promise<void> {
-    if (this.running) return; // a slow sweep is not overtaken by the next one
-    this.running = true;
-    try {
-      const reminders = await this.jobs.scheduled('campaign-reminders', () => this.sendReminders());
-      if (reminders.reminded) this.logger.log(`Campaign reminders: ${JSON.stringify(reminders)}`);
-      await this.jobs.scheduled('finish-campaign-responses', () => this.responses.finishInFlight());
-    } catch (error) {
-      // During an outage the sweep does nothing; the next minute tries again.
-      this.logger.warn(`Campaign sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    const reminders = await this.jobs.scheduled('campaign-reminders', () => this.sendReminders());
+    if (reminders.reminded) this.logger.log(`Campaign reminders: ${JSON.stringify(reminders)}`);
+    await this.jobs.scheduled('finish-campaign-responses', () => this.responses.finishInFlight());
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { HubConfig } from '../config/hub-config';
 import { JobsService } from '../engine/jobs.service';
 import { CertificatesService } from './certificates.service';
@@ -14,8 +15,11 @@ const SWEEP_MS = 60_000;
 @Injectable()
 export class CertificateReminders implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CertificateReminders.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  // During an outage nothing is claimed, so the next sweep sends what this one could not.
+  private readonly sweeps = new PeriodicSweep(
+    () => this.sweep(),
+    (error) => this.logger.warn(`Certificate reminders failed: ${error.message}`),
+  );
 
   constructor(
     private readonly certificates: CertificatesService,
@@ -26,25 +30,17 @@ export class CertificateReminders implements OnApplicationBootstrap, OnApplicati
   onApplicationBootstrap(): void {
     this.jobs.register('certificate-reminders', (asOf) => this.certificates.sendExpiryReminders(asOf));
     if (!this.config.JOBS_INTERVAL_MINUTES) return;
-    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
-    this.timer.unref();
+    this.sweeps.start(SWEEP_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    void this.sweeps.stop();
   }
 
   private async sweep(): Promise<void> {
-    if (this.running) return; // a slow sweep is not overtaken by the next one
-    this.running = true;
-    try {
-      const { reminded } = await this.certificates.sendExpiryReminders();
-      if (reminded) this.logger.log(`Reminded ${reminded} certificate holder(s) of an expiry`);
-    } catch (error) {
-      // During an outage nothing is claimed, so the next sweep sends what this one could not.
-      this.logger.warn(`Certificate reminders failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+    const { reminded } = await this.jobs.scheduled('certificate-reminders', () =>
+      this.certificates.sendExpiryReminders(),
+    );
+    if (reminded) this.logger.log(`Reminded ${reminded} certificate holder(s) of an expiry`);
   }
 }

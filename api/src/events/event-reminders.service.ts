@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Types } from 'mongoose';
 import { DomainEventBus } from '../common/domain-event-bus';
 import { isOutage } from '../common/database-errors';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { HubConfig } from '../config/hub-config';
 import { JobsService } from '../engine/jobs.service';
 import { dueReminder, REMINDERS } from './event-time';
@@ -23,8 +24,7 @@ export interface ReminderSweepResult {
 }
 
 /**
- * Reminders 24 hours and 1 hour before an event starts, to each member going (the 24-hour one
- * only while more than 12 hours remain: see `REMINDERS`). Exactly once
+ * Reminders 24 hours and 1 hour before an event starts, to each member going. Exactly once
  * across instances and restarts: each reminder is claimed with a unique `_id` mark
  * (`reminder:<event>:<user>:<24h|1h>@<start>`) BEFORE it is published, so of any number of
  * sweeps only one sends it. The start is part of the mark: an event moved to another time
@@ -34,8 +34,13 @@ export interface ReminderSweepResult {
 @Injectable()
 export class EventRemindersService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventRemindersService.name);
-  private timer?: NodeJS.Timeout;
-  private running = false;
+  private readonly sweeps = new PeriodicSweep(
+    () => this.scheduled(),
+    (error) => {
+      if (isOutage(error)) this.logger.warn('Event reminders skipped: the database is unreachable');
+      else this.logger.error('Event reminder sweep failed', error.stack);
+    },
+  );
 
   constructor(
     private readonly repository: EventsRepository,
@@ -55,12 +60,11 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
       return { ...repair, promoted: settled + repair.promoted };
     });
     if (!this.config.JOBS_INTERVAL_MINUTES) return; // on demand only (tests, the CLI)
-    this.timer = setInterval(() => void this.scheduled(), SWEEP_EVERY_MS);
-    this.timer.unref();
+    this.sweeps.start(SWEEP_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    void this.sweeps.stop();
   }
 
   /** Sends every reminder due at `asOf` that no sweep has sent yet. */
@@ -102,19 +106,10 @@ export class EventRemindersService implements OnApplicationBootstrap, OnApplicat
    * and the repair of counters a crash left off (also the job `event-seats`). One at a time per process, errors logged, nothing sent during an outage.
    */
   private async scheduled(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const result = await this.jobs.scheduled('event-reminders', () => this.sweep());
-      if (result.sent) this.logger.log(`Event reminders: ${JSON.stringify(result)}`);
-      const promoted = await this.waitlists.settleWaitlists();
-      if (promoted) this.logger.warn(`Waitlists: ${promoted} promoted by the sweep (a pass had not run)`);
-      await this.waitlists.repairCounters();
-    } catch (error) {
-      if (isOutage(error)) this.logger.warn('Event reminders skipped: the database is unreachable');
-      else this.logger.error('Event reminder sweep failed', (error as Error).stack);
-    } finally {
-      this.running = false;
-    }
+    const result = await this.jobs.scheduled('event-reminders', () => this.sweep());
+    if (result.sent) this.logger.log(`Event reminders: ${JSON.stringify(result)}`);
+    const promoted = await this.waitlists.settleWaitlists();
+    if (promoted) this.logger.warn(`Waitlists: ${promoted} promoted by the sweep (a pass had not run)`);
+    await this.waitlists.repairCounters();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { isOutage } from '../common/database-errors';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { JobRunsService } from '../job-runs/job-runs.service';
 import { LedgerService } from './ledger.service';
 
@@ -13,8 +14,14 @@ const EVERY_MS = 60_000;
 @Injectable()
 export class PostingSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PostingSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly sweeps = new PeriodicSweep(
+    // Recorded as a scheduled run of the job `finish-postings` (the admin console shows it).
+    () => this.runs.track('finish-postings', { trigger: 'scheduled' }, () => this.ledger.finishPending()),
+    (error) => {
+      if (isOutage(error)) this.logger.warn(`Posting sweep postponed: ${error.message}`);
+      else this.logger.error('Posting sweep failed', error.stack);
+    },
+  );
 
   constructor(
     private readonly ledger: LedgerService,
@@ -23,27 +30,10 @@ export class PostingSweeper implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     // After start-up rather than during it: the hub answers while the sweep works.
-    setTimeout(() => void this.sweep(), 1_000).unref();
-    this.timer = setInterval(() => void this.sweep(), EVERY_MS);
-    this.timer.unref();
+    this.sweeps.start(EVERY_MS, 1_000);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async sweep(): Promise<void> {
-    if (this.running) return;
-    // Recorded as a scheduled run of the job `finish-postings` (the admin console shows it).
-    this.running = this.runs
-      .track('finish-postings', { trigger: 'scheduled' }, () => this.ledger.finishPending())
-      .then(() => undefined)
-      .catch((error: Error) => {
-        if (isOutage(error)) this.logger.warn(`Posting sweep postponed: ${error.message}`);
-        else this.logger.error('Posting sweep failed', error.stack);
-      })
-      .finally(() => (this.running = undefined));
-    await this.running;
+    await this.sweeps.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { isOutage } from '../common/database-errors';
+import { PeriodicSweep } from '../common/periodic-sweep';
 import { JobsService } from '../engine/jobs.service';
 import { RedemptionService } from './redemption.service';
 
@@ -13,8 +14,14 @@ const EVERY_MS = 60_000;
 @Injectable()
 export class RedemptionSweeper implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RedemptionSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly sweeps = new PeriodicSweep(
+    // Recorded as a scheduled run of the job (the admin console shows its last result).
+    () => this.jobs.scheduled('finish-redemptions', () => this.redemptions.sweep()),
+    (error) => {
+      if (isOutage(error)) this.logger.warn(`Redemption sweep postponed: ${error.message}`);
+      else this.logger.error('Redemption sweep failed', error.stack);
+    },
+  );
 
   constructor(
     private readonly redemptions: RedemptionService,
@@ -26,24 +33,10 @@ export class RedemptionSweeper implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), EVERY_MS);
-    this.timer.unref();
+    this.sweeps.start(EVERY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.jobs
-      .scheduled('finish-redemptions', () => this.redemptions.sweep())
-      .catch((error: Error) => {
-        if (isOutage(error)) this.logger.warn(`Redemption sweep postponed: ${error.message}`);
-        else this.logger.error('Redemption sweep failed', error.stack);
-      })
-      .finally(() => (this.running = undefined));
-    await this.running;
+    await this.sweeps.stop();
   }
 }

@@ -2,6 +2,7 @@ import { fromWallTime, toWallTime } from '$eventTime';
 import type { EventBody, EventKind, HubEvent } from '$lib/api/events';
 import { listTiers, type Tier } from '$lib/api/engine';
 import { listOrganizations, type Organization } from '$lib/api/organizations';
+import { itemsOf } from '$lib/components/manage/challenge-form';
 import { DateTime } from 'luxon';
 
 /** What the manager edits: dates as `datetime-local` wall times in the EVENT's zone. */
@@ -26,8 +27,6 @@ export interface EventFormOptions {
   organizations: Organization[];
   zones: string[];
 }
-
-const itemsOf = <T>(call: Promise<{ items: T[] }>) => call.then(({ items }) => items).catch((): T[] => []);
 
 export async function loadEventFormOptions(): Promise<EventFormOptions> {
   const [tiers, organizations] = await Promise.all([itemsOf(listTiers()), itemsOf(listOrganizations({ limit: 100 }))]);

@@ -31,7 +31,7 @@ export interface FormOptions {
 }
 
 /** The items of a list, or none when it cannot be read (the form then offers fewer choices). */
-const itemsOf = <T>(call: Promise<{ items: T[] }>) => call.then(({ items }) => items).catch((): T[] => []);
+export const itemsOf = <T>(call: Promise<{ items: T[] }>) => call.then(({ items }) => items).catch((): T[] => []);
 
 /** Everything the selects and checkboxes offer, fetched together. */
 export async function loadFormOptions(): Promise<FormOptions> {

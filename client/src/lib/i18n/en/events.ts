@@ -116,7 +116,6 @@ export const events = {
   'manageEvents.field.anyTier': 'Every tier',
   'manageEvents.field.audience': 'Audience',
   'manageEvents.field.audienceHint': 'Leave everything unticked to invite every member.',
-  'manageEvents.field.organizations': 'Organizations',
   'manageEvents.endBeforeStart': 'The end must be after the start.',
   'manageEvents.cancelEvent': 'Cancel this event',
   'manageEvents.cancelReason': 'Reason (sent to everyone going or waiting)',
