@@ -24,7 +24,7 @@ async function adminPage(browser: Browser, viewport = DESKTOP): Promise<Page> {
   return page;
 }
 
-test('an admin sets up an organization (with its zone) and a team; a newcomer joins with the team link', async ({
+test('an admin sets up an organization and a team, a newcomer joins with the copied link and earns points, and the overview shows one more active member', async ({
   browser,
   request,
 }) => {
@@ -76,6 +76,22 @@ test('an admin sets up an organization (with its zone) and a team; a newcomer jo
   // The organization's people list shows them.
   await page.getByRole('link', { name: `People in ${name}` }).click();
   await expect(page.getByTestId('person').filter({ hasText: email })).toBeVisible();
+
+  // The admin's overview of the new organization: one member, nobody active yet.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' }).click();
+  await page.getByLabel('Organization', { exact: true }).selectOption({ label: name });
+  await expect(page.getByTestId('tile-members')).toContainText('1');
+  await expect(page.getByTestId('tile-active').locator('strong')).toHaveText('0');
+
+  // The newcomer earns points: the first lesson of a course, read and marked complete.
+  await newcomer.goto('/learn/heat-pump-sizing/lessons/how-a-heat-pump-works');
+  await newcomer.getByRole('button', { name: 'Mark lesson complete' }).click();
+  await expect(newcomer.getByTestId('lesson-status')).toHaveText('Lesson completed: +20 points.');
+
+  // The overview shows one more active member.
+  await page.reload();
+  await page.getByLabel('Organization', { exact: true }).selectOption({ label: name });
+  await expect(page.getByTestId('tile-active').locator('strong')).toHaveText('1');
 });
 
 test('an API key is shown once with a copy button, works, and stops working once revoked', async ({
