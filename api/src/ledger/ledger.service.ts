@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { isOutage } from '../common/database-errors';
 import { DomainEventBus } from '../common/domain-event-bus';
-import type { ActivityFacts, PostingPlan } from '../common/domain-events';
+import type { PostingPlan } from '../common/domain-events';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { ContentService } from '../content/content.service';
 import { appliedValue, outlivedGuards } from '../database/guards';
@@ -16,40 +16,8 @@ import type { LedgerEntry, LedgerKind } from './schemas/ledger-entry.schema';
 import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
 import { walletDelta } from './wallet-delta';
 
-export interface NewLedgerEntry {
-  userId: Types.ObjectId;
-  organizationId: Types.ObjectId | null;
-  amount: number;
-  kind: LedgerKind;
-  reason: string;
-  source: { type: string; id: string | null };
-  idempotencyKey: string;
-  occurredAt?: Date;
-}
-
-export interface PlanOptions {
-  stats?: MemberStatsUpdate;
-  activity?: ActivityFacts;
-  /** Counters the caller will reserve (guarded by the plan's entry id) before posting. */
-  reservations?: string[];
-  /**
-   * The caller guarantees nothing was ever posted with this key (its own record of the spend is
-   * the commit point and posts it once): a debit then skips the look-up by key, which scans the
-   * whole ledger on FerretDB. The unique index still refuses a duplicate, and the debit is undone.
-   */
-  freshKey?: boolean;
-}
-
-export interface RecordResult {
-  entry: LedgerEntryDto;
-  wallet: WalletBalances;
-  duplicate: boolean;
-}
-
-export interface PendingReport {
-  finished: number;
-  abandoned: number;
-}
+export type { NewLedgerEntry, PendingReport, PlanOptions, RecordResult } from './ledger.types';
+import type { NewLedgerEntry, PendingReport, PlanOptions, RecordResult } from './ledger.types';
 
 /** A plan younger than this may still be running in the request that opened it. */
 const IN_FLIGHT_MS = 30_000;
@@ -263,9 +231,7 @@ export class LedgerService {
       redo,
       ...(statsBefore !== undefined ? { statsBefore } : {}),
       defer: (effect) => {
-        // Handled at once: a store may reject before the listeners are done (the report comes below,
-        // or, if a listener throws, the plan stays for the retry or sweep); never an unhandled rejection.
-        effect.catch(() => undefined);
+        effect.catch(() => undefined); // handled at once: it may reject before the listeners finish
         deferred.push(effect);
       },
     });
