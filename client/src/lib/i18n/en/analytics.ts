@@ -46,7 +46,6 @@ export const analytics = {
   'analytics.chart.count': 'Count',
   'analytics.chart.period': 'Period',
   'analytics.chart.feature': 'Feature',
-  'analytics.chart.table': 'Show the numbers',
   'analytics.feature.learning': 'Learning',
   'analytics.feature.challenges': 'Challenges',
   'analytics.feature.events': 'Events',
