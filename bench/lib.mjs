@@ -158,7 +158,7 @@ export function hubEnv({ mongoUri, dataDir, redis, jobs = false, env = {} } = {}
  * and a free port, with `hubEnv(options)`; resolves with `{ base, child, port }` once /api/health
  * answers. `nodeArgs`: before the script (--inspect, --cpu-prof); `children`: a Set to track it in.
  */
-export async function startHub({ nodeArgs = [], timeoutSeconds = 120, children, ...options } = {}) {
+export async function startHub({ nodeArgs = hubNodeArgs(), timeoutSeconds = 120, children, ...options } = {}) {
   const port = await freePort();
   const env = { ...hubEnv(options), PORT: String(port), HOST: '127.0.0.1' };
   const child = startProcess(process.execPath, [...nodeArgs, join(ROOT, 'api/dist/main.js')], env, children);
@@ -169,6 +169,11 @@ export async function startHub({ nodeArgs = [], timeoutSeconds = 120, children, 
     if (health?.ok) return { base, child, port };
   }
   throw new Error(`The hub did not become healthy in ${timeoutSeconds} s:\n${child.output}`);
+}
+
+/** BENCH_HUB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the hubs and nothing else. */
+function hubNodeArgs() {
+  return (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** One request to the hub (a JSON body where given); returns the status and the raw text. */

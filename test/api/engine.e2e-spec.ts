@@ -50,7 +50,7 @@ describe('engagement engine', () => {
         .expect(201);
       await http().delete(`/api/api-keys/${revocable.body.id}`).set(bearer(program.admin.token)).expect(204);
       await http().post('/api/activities').set('X-Api-Key', revocable.body.key).send(body).expect(401);
-      expect(await (await db()).collection('activities').countDocuments({ userId: new ObjectId(member.id) })).toBe(0);
+      expect(await (await db()).collection('ledger').countDocuments({ userId: new ObjectId(member.id) })).toBe(0);
     });
 
     it.each([
@@ -81,12 +81,8 @@ describe('engagement engine', () => {
         .set(bearer(member.token))
         .send({ userId: member.id, type: 'contract.renewed', idempotencyKey: unique('self') })
         .expect(403); // members cannot award themselves
-      const stored = await (
-        await db()
-      )
-        .collection('activities')
-        .findOne({ _id: new ObjectId(byManager.body.activityId) });
-      expect(stored?.source).toEqual({ kind: 'user', id: manager.id });
+      const stored = await (await db()).collection('ledger').findOne({ 'source.id': byManager.body.activityId });
+      expect(stored?.activity?.reportedBy).toEqual({ kind: 'user', id: manager.id });
     });
   });
 
@@ -102,7 +98,7 @@ describe('engagement engine', () => {
       const member = await newMember();
       const response = await postActivity(apiKey, { userId: member.id, ...body });
       expect(response.status).toBe(400);
-      expect(await (await db()).collection('activities').countDocuments({ userId: new ObjectId(member.id) })).toBe(0);
+      expect(await (await db()).collection('ledger').countDocuments({ userId: new ObjectId(member.id) })).toBe(0);
     });
 
     it('needs exactly one of userId and email, and a known member', async () => {
@@ -126,7 +122,9 @@ describe('engagement engine', () => {
     expect(responses.every((r) => r.body.pointsAwarded === 40)).toBe(true);
     expect(responses.filter((r) => r.body.duplicate === true)).toHaveLength(49);
     const database = await db();
-    expect(await database.collection('activities').countDocuments({ idempotencyKey })).toBe(1);
+    expect(await database.collection('ledger').countDocuments({ idempotencyKey: `activity:${idempotencyKey}` })).toBe(
+      1,
+    );
     expect(await database.collection('ledger').countDocuments({ userId: new ObjectId(member.id) })).toBe(1);
     expect((await me(member)).points.balance).toBe(40);
   });

@@ -82,10 +82,11 @@ describe('events: check-in, attendees, calendars and reminders', () => {
         socket.close();
       }
       expect((await attendanceEntries(person.id)).map((e) => e.amount)).toEqual([90]);
-      const activity = await (await db()).collection('activities').findOne({ userId: new ObjectId(person.id) });
+      const activity = await (await db()).collection('ledger').findOne({ userId: new ObjectId(person.id) });
       expect(activity).toMatchObject({
-        type: 'event.attended',
-        idempotencyKey: `event:${event.id}:attended:${person.id}`,
+        source: { type: 'event.attended' },
+        idempotencyKey: `activity:event:${event.id}:attended:${person.id}`,
+        activity: { reportedBy: { kind: 'feature' } },
       });
       expect((await me(person)).points.balance).toBe(90);
       const seen = (await http().get(`/api/events/${event.id}`).set(bearer(person.token))).body;

@@ -125,16 +125,17 @@ describe('Learn and Earn: courses, lessons and quizzes', () => {
       expect(results.filter((r) => r.body.firstCompletion)).toHaveLength(1);
       expect(results[0].body).toMatchObject({ completed: true, next: { slug: SELLING.lessons[1] } });
       expect(await ledgerOf(member.id, 'lesson.completed')).toHaveLength(1);
+      // The activity is stored on its entry.
       const activities = await (
         await db()
       )
-        .collection('activities')
-        .find({ userId: new ObjectId(member.id), type: 'lesson.completed' })
+        .collection('ledger')
+        .find({ userId: new ObjectId(member.id), 'source.type': 'lesson.completed' })
         .toArray();
       expect(activities).toEqual([
         expect.objectContaining({
-          idempotencyKey: `lesson:${SELLING.slug}:${lesson}:${member.id}`,
-          metadata: { courseSlug: SELLING.slug, lessonSlug: lesson },
+          idempotencyKey: `activity:lesson:${SELLING.slug}:${lesson}:${member.id}`,
+          activity: expect.objectContaining({ metadata: { courseSlug: SELLING.slug, lessonSlug: lesson } }),
         }),
       ]);
       await eventually(() => awards.length === 1);

@@ -179,7 +179,7 @@ describe('the database dies under load and comes back', () => {
     expect(new Set(entries.map((entry) => (entry.idempotencyKey as string).replace(/^activity:/, '')))).toEqual(
       new Set(accepted.keys()),
     );
-    expect(await database.collection('activities').countDocuments()).toBe(accepted.size);
+    expect(entries.filter((entry) => entry.activity)).toHaveLength(accepted.size); // each activity on its entry
     for (const member of members) {
       const mine = entries.filter((entry) => entry.userId.toHexString() === member);
       const wallet = await database.collection('wallets').findOne({ _id: new ObjectId(member) });

@@ -103,7 +103,7 @@ export class AnalyticsRollupsService {
     if (organizationId && day) addDay(increments, organizationId, day, counters);
     addDay(increments, PROGRAM, programDay, counters);
     if (plan.kind === 'earn' && plan.activity) {
-      const changes = await this.repository.addActiveDays(plan.userId, organizationId, token, day, programDay);
+      const changes = await this.repository.addActiveDays(plan.userId, organizationId, token, day, programDay, redo);
       if (organizationId) addHistogram(increments, organizationId, changes.organization);
       addHistogram(increments, PROGRAM, changes.program);
     }

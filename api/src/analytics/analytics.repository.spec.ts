@@ -38,7 +38,7 @@ describe('analytics primitives (embedded FerretDB, two processes)', () => {
     const userId = new Types.ObjectId().toHexString();
     const facts = Array.from({ length: 24 }, (_, i) => ({ token: token(), day: addDays('2026-12-20', (i * 5) % 17) }));
     const results = await allAtOnce(facts.length, (i) =>
-      (i % 2 ? a : b).addActiveDays(userId, 'org', facts[i].token, facts[i].day, facts[i].day),
+      (i % 2 ? a : b).addActiveDays(userId, 'org', facts[i].token, facts[i].day, facts[i].day, false),
     );
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const changes = results.map((r) => (r as PromiseFulfilledResult<ActiveDayChanges>).value);
@@ -51,7 +51,13 @@ describe('analytics primitives (embedded FerretDB, two processes)', () => {
     const expected = new Map(histogramOf(days).map((c) => [`${c.day}|${c.gap}`, 1]));
     expect(new Map([...net].filter(([, n]) => n !== 0))).toEqual(expected);
     // The same fact again (a replay): the same changes, nothing new in the member's days.
-    expect(await a.addActiveDays(userId, 'org', facts[3].token, facts[3].day, facts[3].day)).toEqual(changes[3]);
+    const replayed = await a.addActiveDays(userId, 'org', facts[3].token, facts[3].day, facts[3].day, true);
+    expect(replayed).toEqual(changes[3]);
+    // A new fact of a day this process has seen: nothing to add, and no read needed.
+    expect(await a.addActiveDays(userId, 'org', token(), facts[3].day, facts[3].day, false)).toEqual({
+      organization: [],
+      program: [],
+    });
     const [member] = await a.membersById([userId]);
     expect(member!.days).toEqual(days);
   });

@@ -11,6 +11,23 @@ export interface ActiveDayChanges {
   program: HistogramChange[];
 }
 
+/** A bounded map: past its size, the entries set longest ago go first. */
+class RecentValues<V> {
+  private readonly values = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    return this.values.get(key);
+  }
+
+  remember(key: string, value: V): void {
+    this.values.delete(key);
+    if (this.values.size >= this.limit) this.values.delete(this.values.keys().next().value as string);
+    this.values.set(key, value);
+  }
+}
+
 const NO_CHANGES: ActiveDayChanges = { organization: [], program: [] };
 /** Concurrent writers of one member's days retry on a version conflict; this many times at most. */
 const MAX_ATTEMPTS = 50;
@@ -24,12 +41,19 @@ export class AnalyticsRepository {
     private readonly atomic: AtomicWrites,
   ) {}
 
+  /** Per member, the latest (organization day, program day) known to be in its document. */
+  private readonly knownDays = new RecentValues<string>(100_000);
+
   /**
    * Adds an active day (organization zone, program zone) to a member once per fact `token`, and
    * returns the histogram changes it decided. The changes are stored with the token (the guard's
    * value, in the same update as the days), so a replay of the fact gets the same changes back,
    * and a second fact of the same day gets none. A conditional update on the version read makes
    * concurrent facts of one member take turns (on MongoDB and FerretDB alike).
+   *
+   * A member's days are only ever added to, so once this process has seen (or written) both days
+   * in the document, a later fact of those days changes nothing and needs no read. A `replay` of a
+   * fact always reads: it must get back what the fact itself decided.
    */
   async addActiveDays(
     userId: string,
@@ -37,14 +61,20 @@ export class AnalyticsRepository {
     token: string,
     day: string | null,
     programDay: string,
+    replay: boolean,
   ): Promise<ActiveDayChanges> {
+    const daysKey = `${day}|${programDay}`;
+    if (!replay && this.knownDays.get(userId) === daysKey) return NO_CHANGES;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.members.findById(userId).lean<AnalyticsMember>().exec();
       const stored = appliedValue(current, token);
       if (typeof stored === 'string') return JSON.parse(stored) as ActiveDayChanges;
       const own = day ? insertDay(current?.days ?? [], day) : null;
       const program = insertDay(current?.pdays ?? [], programDay);
-      if (!own && !program) return NO_CHANGES;
+      if (!own && !program) {
+        this.knownDays.remember(userId, daysKey);
+        return NO_CHANGES;
+      }
       const changes: ActiveDayChanges = { organization: own?.changes ?? [], program: program?.changes ?? [] };
       const { unset } = markApplied(token, true, current ?? { applied: {} });
       const { changed } = await this.atomic.updateOne(
@@ -62,24 +92,25 @@ export class AnalyticsRepository {
         },
         { upsert: !current },
       );
-      if (changed) return changes;
+      if (changed) {
+        this.knownDays.remember(userId, daysKey);
+        return changes;
+      }
     }
     throw new Error(`Could not record the active day of ${userId}: too many concurrent writers`);
   }
 
   /** A member's redeemed points and redemptions, moved once per ledger entry. */
   async addRedemption(userId: string, organizationId: string | null, token: string, points: number, count: number) {
+    const guard = markApplied(token, true);
     await this.atomic.updateOne(
       this.members,
       { _id: userId, ...notYetApplied(token) },
-      (current: AnalyticsMember | null) => {
-        const { set, unset } = markApplied(token, true, current ?? undefined);
-        return {
-          // `v` moves too, so that a concurrent active-day writer that read the document retries.
-          $inc: { pointsRedeemed: points, redemptions: count, v: 1 },
-          $set: { ...set, organizationId },
-          ...(Object.keys(unset).length ? { $unset: unset } : {}),
-        };
+      {
+        // `v` moves too, so that a concurrent active-day writer that read the document retries.
+        $inc: { pointsRedeemed: points, redemptions: count, v: 1 },
+        $set: { ...guard.set, organizationId },
+        $unset: guard.unset,
       },
       { upsert: true },
     );

@@ -1,4 +1,4 @@
-import { Model, Schema } from 'mongoose';
+import { Model, Schema, trusted } from 'mongoose';
 import { AtomicWrites } from './atomic-writes';
 import { allAtOnce, RealDatabase, realDatabase } from './testing/real-database';
 
@@ -31,7 +31,7 @@ describe('AtomicWrites.updateOne on the embedded FerretDB', () => {
     const id = `debit-${leases}-${processes}`;
     await accounts.create({ _id: id, balance: 10 });
     const results = await allAtOnce(50, (i) =>
-      writers[i % processes].updateOne(accounts, { _id: id, balance: { $gte: 3 } }, { $inc: { balance: -3 } }),
+      writers[i % processes].updateOne(accounts, { _id: id, balance: trusted({ $gte: 3 }) }, { $inc: { balance: -3 } }),
     );
     const succeeded = results.filter((r) => r.status === 'fulfilled' && r.value.changed).length;
     expect(succeeded).toBe(3);
@@ -62,7 +62,11 @@ describe('AtomicWrites.updateOne on the embedded FerretDB', () => {
   it('says why nothing changed: the document as it is, or null when there is none', async () => {
     const atomic = await db.atomicWrites();
     await accounts.create({ _id: 'poor', balance: 1 });
-    const refused = await atomic.updateOne(accounts, { _id: 'poor', balance: { $gte: 5 } }, { $inc: { balance: -5 } });
+    const refused = await atomic.updateOne(
+      accounts,
+      { _id: 'poor', balance: trusted({ $gte: 5 }) },
+      { $inc: { balance: -5 } },
+    );
     expect(refused.changed).toBe(false);
     expect(refused.doc).toMatchObject({ balance: 1 });
     const missing = await atomic.updateOne(accounts, { _id: 'nobody' }, { $inc: { balance: 1 } });

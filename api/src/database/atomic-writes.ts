@@ -4,6 +4,7 @@ import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sift from 'sift';
 import { isDuplicateKey } from '../common/database-errors';
+import { slotsBeyondBlindEviction } from './guards';
 import type { LeaseStore } from './lease';
 
 export const LEASE_STORE = Symbol('LEASE_STORE');
@@ -50,11 +51,12 @@ export interface ConditionalUpdateResult<T> {
  * `updateOne` is that one update and no lease is taken. FerretDB 1.24 on SQLite reads the
  * document, changes it in Go and writes it back with no isolation (measured: 200 concurrent
  * `$inc` of 1 left 18; 47 of 50 concurrent `balance >= 3` debits of 10 succeeded), and it scans
- * the whole collection for any filter other than a bare `{_id}`. So there every write to a
- * document runs under a lease on `<collection>/<_id>` (in Redis when the hub has one, else a lease
- * document), and a conditional update is: read by `_id`, check the same filter here (sift), write
- * by `_id` — two index look-ups, atomic because of the lease. An in-process queue in front makes
- * one process ask for a contended lease once per burst, not once per waiting request.
+ * the whole collection for any filter other than a bare `{_id}` unless patched (our build narrows
+ * any filter with an `_id` equality to that row). So there every write to a document runs under
+ * a lease on `<collection>/<_id>` (in Redis when the hub has one, else a lease document), and a
+ * conditional update is the same findAndModify as on MongoDB — one index look-up and one write,
+ * atomic because no other writer of that document runs meanwhile. An in-process queue in front
+ * makes one process ask for a contended lease once per burst, not once per waiting request.
  *
  * Only repositories call this, with their own model and the document's `_id`: services never see
  * a lock or a key, they call a repository method whose contract is "atomic".
@@ -84,8 +86,10 @@ export class AtomicWrites implements OnApplicationBootstrap {
   }
 
   /**
-   * One conditional update of the document `filter._id` (see the class comment). `update` may be
-   * built from the document as read (FerretDB reads it anyway; MongoDB passes null).
+   * One conditional update of the document `filter._id` (see the class comment). Given as an
+   * object, the update is one round trip on either server. Given as a function, it is built from
+   * the document as it is (FerretDB then reads it first, under the lease; MongoDB passes null):
+   * only for updates that cannot be written without it.
    */
   async updateOne<T>(
     model: Model<T>,
@@ -94,23 +98,36 @@ export class AtomicWrites implements OnApplicationBootstrap {
     options: ConditionalUpdateOptions = {},
   ): Promise<ConditionalUpdateResult<T>> {
     const returnDocument = options.returnDocument ?? 'before';
-    const build = typeof update === 'function' ? update : () => update;
-    if (!this.leased) return this.updateOnMongo(model, filter, build(null), options.upsert ?? false, returnDocument);
+    const upsert = options.upsert ?? false;
+    if (!this.leased) return this.updateInOneTrip(model, filter, this.built(update, null), upsert, returnDocument);
+    if (typeof update !== 'function') {
+      return this.run(model, filter._id, () => this.updateInOneTrip(model, filter, update, upsert, returnDocument));
+    }
     return this.run(model, filter._id, async () => {
       const byId = { _id: filter._id } as never;
       const current = await model.findOne(byId).lean<T>().exec();
-      if (current ? !sift(filter as never)(current) : !options.upsert) return { changed: false, doc: current };
+      if (current ? !sift(filter as never)(current) : !upsert) return { changed: false, doc: current };
       const written = await model
-        .findOneAndUpdate(byId, build(current), { upsert: !current, returnDocument })
+        .findOneAndUpdate(byId, update(current), { upsert: !current, returnDocument })
         .lean<T>()
         .exec();
       return { changed: true, doc: returnDocument === 'before' ? current : written };
     });
   }
 
-  private async updateOnMongo<T>(
+  private built<T>(update: UpdateQuery<T> | ((current: T | null) => UpdateQuery<T>), current: T | null) {
+    return typeof update === 'function' ? update(current) : update;
+  }
+
+  /**
+   * The conditional update as the server's own findAndModify. On FerretDB it runs under the lease
+   * and finds the document through the `_id` index whatever else the filter says (our build's
+   * ID_WITH_CONDITIONS_PATCH); it then checks the rest of the filter and writes, with no other
+   * writer of that document in between.
+   */
+  private async updateInOneTrip<T>(
     model: Model<T>,
-    filter: Record<string, unknown>,
+    filter: Record<string, unknown> & { _id: unknown },
     update: UpdateQuery<T>,
     upsert: boolean,
     returnDocument: 'before' | 'after',
@@ -124,8 +141,10 @@ export class AtomicWrites implements OnApplicationBootstrap {
         value: T | null;
         lastErrorObject?: { updatedExisting?: boolean; upserted?: unknown };
       };
-      if (lastErrorObject?.updatedExisting || lastErrorObject?.upserted !== undefined)
+      if (lastErrorObject?.updatedExisting || lastErrorObject?.upserted !== undefined) {
+        await this.dropLapsedGuards(model, filter._id, value);
         return { changed: true, doc: value };
+      }
     } catch (error) {
       // An upsert whose filter did not match an existing document tries to insert a second one.
       if (!isDuplicateKey(error)) throw error;
@@ -137,6 +156,17 @@ export class AtomicWrites implements OnApplicationBootstrap {
         .lean<T>()
         .exec(),
     };
+  }
+
+  /**
+   * An update written without reading its document drops guard slots blindly (a window of them
+   * past the retention, see `markApplied`); a document left alone for longer may still hold older
+   * ones, seen in the version it came back as. They go here, once, in a second update.
+   */
+  private async dropLapsedGuards<T>(model: Model<T>, id: unknown, doc: T | null): Promise<void> {
+    const unset = slotsBeyondBlindEviction(doc as never);
+    if (!Object.keys(unset).length) return;
+    await model.updateOne({ _id: id } as never, { $unset: unset } as never).exec();
   }
 
   /**

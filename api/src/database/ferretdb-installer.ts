@@ -8,8 +8,14 @@ const run = promisify(execFile);
 
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
-/** What we build: the release plus our patches (see ID_LOOKUP_PATCH). A different stamp rebuilds. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.1`;
+/** What we build: the release plus our PATCHES. A different stamp rebuilds. */
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.2`;
+
+interface SourcePatch {
+  file: string;
+  from: string;
+  to: string;
+}
 
 /**
  * FerretDB 1.24's SQLite backend creates the `_id` index on `_ferretdb_sjson->"_id"` but looks
@@ -20,11 +26,27 @@ export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.1`;
  * class of bug reported for PostgreSQL (FerretDB issue #4646). The patch makes the look-up use
  * the index's own expression; results are unchanged, only the plan.
  */
-const ID_LOOKUP_PATCH = {
+const ID_LOOKUP_PATCH: SourcePatch = {
   file: join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
   from: `IDColumn = DefaultColumn + "->'$._id'"`,
   to: 'IDColumn = DefaultColumn + `->"_id"`',
 };
+
+/**
+ * The SQLite backend narrows a query to one row by `_id` only when the filter is `{_id}` alone;
+ * `{_id, balance: {$gte: 5}}` scans the table (and so does every conditional update the hub
+ * makes). Every handler (find, count, update, delete, findAndModify) filters the rows it gets
+ * with the whole filter again in Go, so narrowing by a top-level `_id` equality whatever else the
+ * filter says returns the same documents: a conditional update of one document becomes one index
+ * look-up plus the check, in one round trip (AtomicWrites relies on it).
+ */
+const ID_WITH_CONDITIONS_PATCH: SourcePatch = {
+  file: join('internal', 'backends', 'sqlite', 'collection.go'),
+  from: 'if params.Filter.Len() == 1 {',
+  to: 'if params.Filter.Len() >= 1 {',
+};
+
+const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH];
 
 /** The stamp written beside the binary when we built it, or null. */
 export function installedFerretDbBuild(binary: string): string | null {
@@ -70,7 +92,7 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
   await cp(moduleDir, sourceDir, { recursive: true });
   await makeWritable(sourceDir); // the Go module cache is read-only
   await writeFile(join(sourceDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-  await applyPatch(sourceDir, ID_LOOKUP_PATCH);
+  for (const patch of PATCHES) await applyPatch(sourceDir, patch);
   await run('go', ['build', '-o', binary, './cmd/ferretdb'], { env, cwd: sourceDir, maxBuffer: 16 << 20 });
   await writeFile(`${binary}.build`, `${FERRETDB_BUILD}\n`);
   await rm(sourceDir, { recursive: true, force: true });
@@ -78,11 +100,12 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
   return binary;
 }
 
-async function applyPatch(sourceDir: string, patch: typeof ID_LOOKUP_PATCH): Promise<void> {
+/** Replaces every occurrence of `from` (the query and its EXPLAIN must agree). */
+async function applyPatch(sourceDir: string, patch: SourcePatch): Promise<void> {
   const path = join(sourceDir, patch.file);
   const source = await readFile(path, 'utf8');
   if (!source.includes(patch.from)) throw new Error(`Cannot patch FerretDB: ${patch.file} no longer has ${patch.from}`);
-  await writeFile(path, source.replace(patch.from, patch.to));
+  await writeFile(path, source.replaceAll(patch.from, patch.to));
 }
 
 async function makeWritable(path: string): Promise<void> {

@@ -7,6 +7,8 @@ import {
   guardToken,
   markApplied,
   outlivedGuards,
+  slotsBeyondBlindEviction,
+  withoutCoveredPaths,
 } from './guards';
 
 const tokenAt = (ms: number) => Types.ObjectId.createFromTime(Math.floor(ms / 1000)).toHexString();
@@ -40,6 +42,25 @@ describe('applied-once guards', () => {
     const { unset } = markApplied(tokenAt(now), 3, undefined, now);
     expect(Object.keys(unset).length).toBeGreaterThan(10);
     expect(Object.keys(unset)).not.toContain(`applied.${guardPath(tokenAt(now)).split('.')[1]}`);
+  });
+
+  it('leave to a second update only the slots older than a blind drop reaches', () => {
+    const now = Date.now();
+    const { unset } = markApplied(tokenAt(now), true, undefined, now);
+    const slot = (ms: number) => guardPath(tokenAt(ms)).split('.')[1];
+    const reached = now - GUARD_RETENTION_MS - 60 * 60_000;
+    const beyond = now - GUARD_RETENTION_MS - 5 * 60 * 60_000;
+    expect(unset).toHaveProperty([`applied.${slot(reached)}`]);
+    const document = { applied: { [slot(reached)]: {}, [slot(beyond)]: {}, [slot(now)]: {} } };
+    expect(slotsBeyondBlindEviction(document, now)).toEqual({ [`applied.${slot(beyond)}`]: '' });
+    expect(slotsBeyondBlindEviction(null, now)).toEqual({});
+  });
+
+  it('never name a token inside a slot that goes whole', () => {
+    expect(withoutCoveredPaths({ 'applied.s1': '', 'applied.s1.t1': '', 'applied.s2.t2': '' })).toEqual({
+      'applied.s1': '',
+      'applied.s2.t2': '',
+    });
   });
 
   it('know when a replay comes too late for them', () => {

@@ -70,6 +70,35 @@ export function markApplied(
   return { set: { [guardPath(token)]: value }, unset };
 }
 
+/** `$inc` a counter field by `by` under `token`'s guard (recording `value`), with a blind slot drop. */
+export function guardedIncrement(token: string, value: number | boolean, by: number, field = 'value') {
+  const guard = markApplied(token, value);
+  return { $inc: { [field]: by }, $set: guard.set, $unset: guard.unset };
+}
+
+/**
+ * `$unset` parts for the slots of `document` (as written or read back) older than a blind
+ * `markApplied` drops: a document untouched for hours keeps them otherwise.
+ */
+export function slotsBeyondBlindEviction(document: GuardedDocument, now = Date.now()): Record<string, ''> {
+  const oldestBlind = slotOfSeconds(now / 1000) - RETENTION_SLOTS - BLIND_EVICTION_SLOTS;
+  const keys = Object.keys(document?.applied ?? {}).filter((key) => Number(key.slice(1)) < oldestBlind);
+  return Object.fromEntries(keys.map((key) => [`applied.${key}`, ''] as const));
+}
+
+/**
+ * An `$unset` without the paths inside a slot it drops whole (the servers refuse an update that
+ * names both `applied.s1` and `applied.s1.token`).
+ */
+export function withoutCoveredPaths(unset: Record<string, ''>): Record<string, ''> {
+  const slots = new Set(Object.keys(unset).filter((path) => path.split('.').length === 2));
+  return Object.fromEntries(
+    Object.entries(unset).filter(
+      ([path]) => path.split('.').length === 2 || !slots.has(path.split('.').slice(0, 2).join('.')),
+    ),
+  );
+}
+
 /** The value recorded for a token in a document read back, or undefined when it is not there. */
 export function appliedValue(document: GuardedDocument, token: string): unknown {
   return document?.applied?.[slotKey(slotOfSeconds(tokenSeconds(token)))]?.[token];

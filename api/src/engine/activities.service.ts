@@ -16,7 +16,7 @@ import { EngineRepository } from './engine.repository';
 import { MemberCache } from './member-cache';
 import { afterUpdate, MemberProgressService } from './member-progress.service';
 import { capWindows, earnedPoints } from './rules';
-import type { ActivitySource, MetadataValue } from './schemas/activity.schema';
+import type { ActivityReporter, MetadataValue } from '../ledger/schemas/ledger-entry.schema';
 
 export interface RecordActivityInput {
   user: UserRecord;
@@ -26,7 +26,7 @@ export interface RecordActivityInput {
   value?: number;
   metadata?: Record<string, MetadataValue>;
   reason?: string;
-  source: ActivitySource;
+  source: ActivityReporter;
 }
 
 export interface RecordActivityResult {
@@ -163,9 +163,9 @@ export class ActivitiesService {
   }
 
   /**
-   * What an activity's entry does once committed, replayed after a crash (`redo`): store the
-   * activity (unique key), mark distinct values (each mark owned by the entry) and raise their
-   * statistics once, award badges, and tell challenges.
+   * What an activity's entry does once committed, replayed after a crash (`redo`): mark distinct
+   * values (each mark owned by the entry) and raise their statistics once, award badges, and tell
+   * challenges. The activity itself is stored on its entry (`activity`), committed with it.
    */
   @OnDomainEffect('ledger.recorded')
   async onLedgerRecorded({ plan, redo, statsBefore, wallet }: LedgerRecordedEvent): Promise<void> {
@@ -173,20 +173,6 @@ export class ActivitiesService {
     if (!facts || !plan.stats) return;
     const userId = oid(plan.userId);
     const occurredAt = new Date(plan.occurredAt);
-    await this.repository.insertActivity({
-      _id: oid(facts.activityId),
-      userId,
-      organizationId: plan.organizationId ? oid(plan.organizationId) : null,
-      type: facts.type,
-      occurredAt,
-      value: facts.value,
-      metadata: facts.metadata,
-      reason: facts.reason,
-      source: facts.source,
-      idempotencyKey: facts.idempotencyKey,
-      pointsAwarded: plan.amount,
-      processedAt: new Date(),
-    });
     const distinct: Record<string, number> = {};
     for (const { mark, stat } of facts.distinct) {
       if (await this.repository.markFor(mark, plan.entryId)) distinct[stat] = (distinct[stat] ?? 0) + 1;

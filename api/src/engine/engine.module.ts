@@ -12,7 +12,6 @@ import { JobsController } from './jobs.controller';
 import { JobsService } from './jobs.service';
 import { MemberCache } from './member-cache';
 import { MemberProgressService } from './member-progress.service';
-import { Activity, ActivitySchema } from './schemas/activity.schema';
 import {
   Counter,
   CounterSchema,
@@ -26,7 +25,6 @@ import { TiersService } from './tiers.service';
 @Module({
   imports: [
     MongooseModule.forFeature([
-      { name: Activity.name, schema: ActivitySchema },
       { name: Counter.name, schema: CounterSchema },
       { name: Mark.name, schema: MarkSchema },
       { name: MemberBadge.name, schema: MemberBadgeSchema },

@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { allAtOnce, RealDatabase, realDatabase } from '../database/testing/real-database';
 import { EngineRepository } from './engine.repository';
-import { Activity, ActivitySchema } from './schemas/activity.schema';
 import {
   Counter,
   CounterSchema,
@@ -21,7 +20,6 @@ describe('EngineRepository counters (embedded FerretDB, two processes)', () => {
   beforeAll(async () => {
     db = await realDatabase();
     const models = [
-      db.model<Activity>(Activity.name, ActivitySchema),
       db.model<Counter>(Counter.name, CounterSchema),
       db.model<Mark>(Mark.name, MarkSchema),
       db.model<MemberBadge>(MemberBadge.name, MemberBadgeSchema),

@@ -3,11 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
 import { insertOnce } from '../common/database-errors';
 import { AtomicWrites } from '../database/atomic-writes';
-import { appliedValue, guardPath, markApplied, notYetApplied } from '../database/guards';
-import { Activity } from './schemas/activity.schema';
+import { appliedValue, guardedIncrement, guardPath, notYetApplied } from '../database/guards';
 import { Counter, Mark, MemberBadge } from './schemas/engine-state.schema';
-
-export type NewActivity = Omit<Activity, 'createdAt'>;
 
 /** Field names cannot hold dots in an update path, so activity types are stored with `~`. */
 export const statKey = (name: string) => name.replace(/\./g, '~');
@@ -23,19 +20,11 @@ export interface CapWindow {
 @Injectable()
 export class EngineRepository {
   constructor(
-    @InjectModel(Activity.name) private readonly activities: Model<Activity>,
     @InjectModel(Counter.name) private readonly counters: Model<Counter>,
     @InjectModel(Mark.name) private readonly marks: Model<Mark>,
     @InjectModel(MemberBadge.name) private readonly badges: Model<MemberBadge>,
     private readonly atomic: AtomicWrites,
   ) {}
-
-  /** Inserts the activity; false when its idempotency key is taken (it was stored before). */
-  insertActivity(activity: NewActivity): Promise<boolean> {
-    // Every field comes from validated input, so (as for ledger entries) the document goes
-    // straight to the collection rather than through mongoose's document machinery.
-    return insertOnce(() => this.activities.collection.insertOne({ ...activity, createdAt: new Date() }));
-  }
 
   /**
    * Current values of some counters. One `_id` look-up each, in parallel: FerretDB serves those
@@ -56,8 +45,11 @@ export class EngineRepository {
    * reserves nothing more. Returns the points reserved: fewer when a cap is nearly full, 0 when full.
    */
   async reserveWithinCaps(windows: CapWindow[], points: number, token: string): Promise<number> {
+    // Most awards fit: the first try asks for all of it (within each cap) without reading the
+    // counters; only a refusal pays for the read that tells how much room is left.
+    let used: Map<string, number> = new Map();
     for (let attempt = 0; ; attempt++) {
-      const used = await this.counterValues(windows.map((w) => w.id));
+      if (attempt > 0) used = await this.counterValues(windows.map((w) => w.id));
       const allowed = windows.reduce(
         (left, { id, cap }) => Math.max(0, Math.min(left, cap - (used.get(id) ?? 0))),
         points,
@@ -79,10 +71,7 @@ export class EngineRepository {
     const result = await this.atomic.updateOne(
       this.counters,
       { _id: window.id, value: trusted({ $lte: window.cap - amount }), ...notYetApplied(token) },
-      (current) => {
-        const guard = markApplied(token, amount, current);
-        return { $inc: { value: amount }, $set: guard.set, $unset: guard.unset };
-      },
+      guardedIncrement(token, amount, amount),
       { upsert: true },
     );
     return result.changed || appliedValue(result.doc, token) !== undefined;
@@ -109,10 +98,7 @@ export class EngineRepository {
     const result = await this.atomic.updateOne(
       this.counters,
       { _id: id, ...notYetApplied(token) },
-      (current) => {
-        const guard = markApplied(token, by, current);
-        return { $inc: { value: by }, $set: guard.set, $unset: guard.unset };
-      },
+      guardedIncrement(token, by, by),
       { upsert: true, returnDocument: 'after' },
     );
     return result.doc?.value ?? 0;

@@ -4,7 +4,15 @@ import { Model, trusted, Types } from 'mongoose';
 import { insertOnce } from '../common/database-errors';
 import { olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
-import { alreadyApplied, appliedValue, ClosedGuards, guardPath, markApplied, notYetApplied } from '../database/guards';
+import {
+  alreadyApplied,
+  appliedValue,
+  ClosedGuards,
+  guardPath,
+  markApplied,
+  notYetApplied,
+  withoutCoveredPaths,
+} from '../database/guards';
 import { LedgerEntry, type LedgerKind } from './schemas/ledger-entry.schema';
 import { MemberStats, MemberStatsUpdate, Wallet } from './schemas/wallet.schema';
 import type { WalletDelta } from './wallet-delta';
@@ -167,21 +175,14 @@ export class LedgerRepository {
     const filter: Record<string, unknown> & { _id: Types.ObjectId } = { _id: userId, ...notYetApplied(token) };
     if (debit) filter.balance = trusted({ $gte: change.minBalance });
     for (let attempt = 0; attempt < 2; attempt++) {
-      const result = await this.atomic.updateOne(
-        this.wallets,
-        filter,
-        (current) => {
-          const guard = markApplied(token, true, current);
-          const update: Record<string, unknown> = {
-            $inc: { ...change.delta, ...(change.stats?.inc ?? {}) },
-            $set: { ...guard.set, ...(change.stats ? { [`weeks.${change.stats.week}`]: 1 } : {}) },
-            $unset: { ...guard.unset, ...this.closedGuards.take(userId.toHexString()) },
-          };
-          if (change.stats) update.$max = { lastActiveWeek: change.stats.week };
-          return update;
-        },
-        { upsert: !debit },
-      );
+      const guard = markApplied(token, true);
+      const update: Record<string, unknown> = {
+        $inc: { ...change.delta, ...(change.stats?.inc ?? {}) },
+        $set: { ...guard.set, ...(change.stats ? { [`weeks.${change.stats.week}`]: 1 } : {}) },
+        $unset: withoutCoveredPaths({ ...guard.unset, ...this.closedGuards.take(userId.toHexString()) }),
+      };
+      if (change.stats) update.$max = { lastActiveWeek: change.stats.week };
+      const result = await this.atomic.updateOne(this.wallets, filter, update, { upsert: !debit });
       if (result.changed) {
         const was = balancesOf(result.doc);
         const after = {

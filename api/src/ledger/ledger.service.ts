@@ -267,6 +267,16 @@ export class LedgerService {
       source: plan.source,
       idempotencyKey: plan.idempotencyKey,
       occurredAt: new Date(plan.occurredAt),
+      ...(plan.activity
+        ? {
+            activity: {
+              value: plan.activity.value,
+              metadata: plan.activity.metadata,
+              reason: plan.activity.reason,
+              reportedBy: plan.activity.source,
+            },
+          }
+        : {}),
     };
   }
 

@@ -4,7 +4,14 @@ import { Model, trusted, Types } from 'mongoose';
 import { audienceFilter, type AudienceMember } from '../common/audience/audience';
 import { afterKeyset, type Keyset, olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
-import { alreadyApplied, appliedValue, guardPath as guardKey, markApplied, notYetApplied } from '../database/guards';
+import {
+  alreadyApplied,
+  appliedValue,
+  guardedIncrement,
+  guardPath as guardKey,
+  markApplied,
+  notYetApplied,
+} from '../database/guards';
 import { Reward, RewardHolding } from './schemas/reward.schema';
 
 export type NewReward = Omit<Reward, '_id' | 'createdAt' | 'updatedAt' | 'applied' | 'codes'>;
@@ -145,7 +152,7 @@ export class RewardsRepository {
           stock: trusted({ $gte: distinct.length }),
           ...(Object.assign({}, ...distinct.map((token) => notYetApplied(token))) as Record<string, unknown>),
         },
-        (current) => this.guarded(rewardId, distinct, current, { $inc: { stock: -distinct.length } }),
+        this.guarded(rewardId, distinct, { $inc: { stock: -distinct.length } }),
       );
       if (all.changed) return tokens.map(() => 'taken');
     }
@@ -158,7 +165,7 @@ export class RewardsRepository {
     const result = await this.atomic.updateOne(
       this.rewards,
       { _id: rewardId, stock: trusted({ $gte: 1 }), ...notYetApplied(token) },
-      (current) => this.guarded(rewardId, [token], current, { $inc: { stock: -1 } }),
+      this.guarded(rewardId, [token], { $inc: { stock: -1 } }),
     );
     if (result.changed || appliedValue(result.doc, token) !== undefined) return 'taken';
     return result.doc && result.doc.stock === null ? 'taken' : 'out';
@@ -186,11 +193,13 @@ export class RewardsRepository {
     const numeric = await this.atomic.updateOne(
       this.rewards,
       { _id: rewardId, stock: trusted({ $ne: null }), ...notYetApplied(token) },
-      (current) => this.guarded(rewardId, [token], current, { $inc: { stock: 1 } }),
+      this.guarded(rewardId, [token], { $inc: { stock: 1 } }),
     );
     if (numeric.changed) return;
-    await this.atomic.updateOne(this.rewards, { _id: rewardId, stock: null, ...notYetApplied(token) }, (current) =>
-      this.guarded(rewardId, [token], current, {}),
+    await this.atomic.updateOne(
+      this.rewards,
+      { _id: rewardId, stock: null, ...notYetApplied(token) },
+      this.guarded(rewardId, [token], {}),
     );
   }
 
@@ -200,10 +209,7 @@ export class RewardsRepository {
     const result = await this.atomic.updateOne(
       this.holdings,
       { _id: id, count: trusted({ $lt: limit }), ...notYetApplied(token) },
-      (current) => {
-        const guard = markApplied(token, true, current);
-        return { $inc: { count: 1 }, $set: guard.set, $unset: guard.unset };
-      },
+      guardedIncrement(token, true, 1, 'count'),
       { upsert: true },
     );
     return result.changed || appliedValue(result.doc, token) !== undefined ? 'taken' : 'out';
@@ -223,10 +229,7 @@ export class RewardsRepository {
     await this.atomic.updateOne(
       this.holdings,
       { _id: holdingId(rewardId, userId), count: trusted({ $gte: 1 }), ...notYetApplied(token) },
-      (current) => {
-        const guard = markApplied(token, true, current);
-        return { $inc: { count: -1 }, $set: guard.set, $unset: guard.unset };
-      },
+      guardedIncrement(token, true, -1, 'count'),
     );
   }
 
@@ -246,8 +249,8 @@ export class RewardsRepository {
   }
 
   /** A guarded update of a reward: the tokens set, stale guards and finished ones dropped. */
-  private guarded(rewardId: Types.ObjectId, tokens: string[], current: unknown, update: Record<string, unknown>) {
-    const guards = tokens.map((token) => markApplied(token, true, current as never));
+  private guarded(rewardId: Types.ObjectId, tokens: string[], update: Record<string, unknown>) {
+    const guards = tokens.map((token) => markApplied(token, true));
     const set = Object.assign({}, ...guards.map((guard) => guard.set)) as Record<string, unknown>;
     const unset = guards[0].unset;
     const own = new Set(tokens.map((token) => guardKey(token)));
