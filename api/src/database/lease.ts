@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Collection } from 'mongodb';
+import { redisScript } from './redis-connection';
 
 /**
  * A lease: the right, for a short time, to be the only writer of one document across every hub
@@ -23,10 +24,14 @@ const RELEASE_IF_OWNER = `if redis.call('GET', KEYS[1]) == ARGV[1] then return r
 
 /** Leases as Redis keys: `SET NX PX` to take one, a compare-and-delete script to give it back. */
 export class RedisLeaseStore implements LeaseStore {
+  private readonly releaseIfOwner: ReturnType<typeof redisScript>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'hub:lease:',
-  ) {}
+  ) {
+    this.releaseIfOwner = redisScript(redis, 'hubReleaseLease', RELEASE_IF_OWNER);
+  }
 
   async tryAcquire(key: string, ttlMs: number): Promise<string | null> {
     const token = randomUUID();
@@ -35,7 +40,7 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   async release(key: string, token: string): Promise<boolean> {
-    return (await this.redis.eval(RELEASE_IF_OWNER, 1, this.prefix + key, token)) === 1;
+    return (await this.releaseIfOwner([this.prefix + key], [token])) === 1;
   }
 }
 

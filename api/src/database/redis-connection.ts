@@ -19,6 +19,16 @@ export function connectRedis(url: string): Redis {
   });
 }
 
+/**
+ * A Lua script as a command of `redis`: sent by its SHA (EVALSHA) once Redis knows it, instead of
+ * its whole text on every call. Returns a caller taking the keys and the arguments.
+ */
+export function redisScript(redis: Redis, name: string, lua: string) {
+  if (!(name in redis)) redis.defineCommand(name, { lua });
+  const command = (redis as unknown as Record<string, (...args: Array<string | number>) => Promise<unknown>>)[name];
+  return (keys: string[], args: Array<string | number>) => command.call(redis, keys.length, ...keys, ...args);
+}
+
 /** Closes the shared connection when the hub stops. */
 @Injectable()
 export class RedisConnectionCloser implements OnApplicationShutdown {

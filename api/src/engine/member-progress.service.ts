@@ -32,7 +32,16 @@ export interface ActivityStats {
   distinct: Array<{ mark: string; stat: string }>;
 }
 
-const previousWeek = (week: string) => DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
+/** ISO weeks are few (52 a year) and a streak walks them on every award: each is computed once. */
+const weekBefore = new Map<string, string>();
+const previousWeek = (week: string) => {
+  let previous = weekBefore.get(week);
+  if (previous === undefined) {
+    previous = DateTime.fromISO(`${week}-1`).minus({ weeks: 1 }).toISOWeekDate()!.slice(0, 8);
+    weekBefore.set(week, previous);
+  }
+  return previous;
+};
 
 /**
  * Consecutive active ISO weeks ending at the latest active one — derived from the set of active

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { redisScript } from '../database/redis-connection';
 import { BucketIncrement, LeaderboardStore, Standing } from './leaderboard-store';
 
 /** Every board key starts with it. */
@@ -25,7 +26,11 @@ export class RedisSortedSetStore implements LeaderboardStore {
   readonly batchesWrites = false;
   private readonly logger = new Logger(RedisSortedSetStore.name);
 
-  constructor(private readonly redis: Redis) {}
+  private readonly applyOnce: ReturnType<typeof redisScript>;
+
+  constructor(private readonly redis: Redis) {
+    this.applyOnce = redisScript(redis, 'hubApplyBoardsOnce', APPLY_ONCE);
+  }
 
   private key(board: string, period: string): string {
     return `${PREFIX}${board}|${period}`;
@@ -35,7 +40,7 @@ export class RedisSortedSetStore implements LeaderboardStore {
     if (!changes.length) return;
     const keys = [APPLIED_PREFIX + token, ...changes.map((c) => this.key(c.board, c.period))];
     const args = [String(APPLIED_TTL_SECONDS), ...changes.flatMap((c) => [String(c.points), c.subjectId])];
-    await this.redis.eval(APPLY_ONCE, keys.length, ...keys, ...args);
+    await this.applyOnce(keys, args);
   }
 
   async top(board: string, period: string, limit: number): Promise<Standing[]> {

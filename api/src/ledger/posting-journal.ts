@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Collection } from 'mongodb';
 import type { PostingPlan } from '../common/domain-events';
+import { redisScript } from '../database/redis-connection';
 
 export const POSTING_JOURNAL = Symbol('POSTING_JOURNAL');
 
@@ -37,6 +38,7 @@ return redis.call('HMGET', KEYS[1], unpack(others))`;
 export class RedisPostingJournal implements PostingJournal {
   private readonly plans: string;
   private readonly byTime: string;
+  private readonly openScript: ReturnType<typeof redisScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -44,6 +46,7 @@ export class RedisPostingJournal implements PostingJournal {
   ) {
     this.plans = prefix;
     this.byTime = `${prefix}:opened`;
+    this.openScript = redisScript(redis, 'hubOpenPosting', OPEN);
   }
 
   private keySet(idempotencyKey: string): string {
@@ -51,15 +54,9 @@ export class RedisPostingJournal implements PostingJournal {
   }
 
   async open(plan: PostingPlan): Promise<PostingPlan[]> {
-    const others = (await this.redis.eval(
-      OPEN,
-      3,
-      this.plans,
-      this.byTime,
-      this.keySet(plan.idempotencyKey),
-      plan.entryId,
-      JSON.stringify(plan),
-      String(plan.openedAt),
+    const others = (await this.openScript(
+      [this.plans, this.byTime, this.keySet(plan.idempotencyKey)],
+      [plan.entryId, JSON.stringify(plan), String(plan.openedAt)],
     )) as Array<string | null>;
     return others.flatMap((json) => (json ? [JSON.parse(json) as PostingPlan] : []));
   }
