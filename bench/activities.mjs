@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Activity-ingest throughput: the hub's POST /api/activities against the raw mongodb driver doing
-// the same minimal writes, on one embedded FerretDB server, in one run.
+// the minimal writes of an award, on one embedded FerretDB server, in one run. Two floors:
+// - raw: three writes (the activity, its ledger entry, the wallet), as every earlier run of this
+//   bench measured, so ratios stay comparable across builds;
+// - raw, 2 writes: the hub's own layout since it stores the activity on its ledger entry (the
+//   entry with the activity, the wallet): what the hub's machinery costs over the same documents.
 //
 // Usage, from the repository root once api/dist is built (no npm script, nothing to install):
 //   node bench/activities.mjs            20 s per side, 50 connections (hub) / workers (raw)
@@ -100,14 +104,19 @@ async function runHubs(hubs, key, userIds, seconds, prefix) {
   return merged;
 }
 
-/** The floor: the same three writes per award straight through the driver, CONNECTIONS workers. */
-async function runRaw(db, userIds, seconds, prefix) {
-  const [activities, ledger, wallets] = ['activities', 'ledger', 'wallets'].map((name) => db.collection(name));
+/** Collections of each floor (see the header). */
+const FLOORS = { three: ['activities', 'ledger', 'wallets'], two: [null, 'ledger2', 'wallets2'] };
+
+/** A floor: its writes per award straight through the driver, CONNECTIONS workers. */
+async function runRaw(db, userIds, seconds, prefix, floor) {
+  const [activities, ledger, wallets] = FLOORS[floor].map((name) => name && db.collection(name));
   const award = async ({ userId, idempotencyKey, value }) => {
     const createdAt = new Date();
-    await activities.insertOne({ userId, type: TYPE, value, idempotencyKey, createdAt });
-    const source = { type: 'activity', id: null };
-    await ledger.insertOne({ userId, amount: value, kind: 'earn', reason: TYPE, source, idempotencyKey, createdAt });
+    if (activities) await activities.insertOne({ userId, type: TYPE, value, idempotencyKey, createdAt });
+    const source = { type: TYPE, id: null };
+    const entry = { userId, amount: value, kind: 'earn', reason: TYPE, source, idempotencyKey, createdAt };
+    if (!activities) entry.activity = { value, metadata: {}, reason: null, reportedBy: { kind: 'api-key', id: null } };
+    await ledger.insertOne(entry);
     const $inc = { balance: value, lifetime: value, qualifying: value };
     await wallets.updateOne({ _id: userId }, { $inc, $set: { updatedAt: createdAt } }, { upsert: true });
   };
@@ -134,11 +143,15 @@ function report(r) {
     row('', [...Object.keys(COLUMNS), 'errors']),
     side('hub  POST /api/activities', r.hub),
     side('raw  mongodb driver', r.raw),
+    side('raw, 2 writes', r.rawTwo),
     '',
   ];
   if (r.hubSkipped) lines.push(`hub side skipped: ${r.hubSkipped}`);
   if (r.ratios)
-    lines.push(`hub/raw throughput ${r.ratios.throughput}x   raw/hub p50 ${r.ratios.p50}x   (1 = no overhead)`);
+    lines.push(
+      `hub/raw throughput ${r.ratios.throughput}x   raw/hub p50 ${r.ratios.p50}x   (1 = no overhead)`,
+      `hub/raw (2 writes) throughput ${r.ratios.throughputTwo}x   raw/hub p50 ${r.ratios.p50Two}x`,
+    );
   if (r.hub?.duplicates) lines.push(`WARNING: ${r.hub.duplicates} 2xx answers said duplicate:true (not awards)`);
   if (r.hub?.timeouts) lines.push(`${r.hub.timeouts} of the hub's errors are requests unanswered after 10 s`);
   if (r.hub?.firstRefusal) lines.push(`first non-2xx: ${r.hub.firstRefusal}`);
@@ -148,10 +161,14 @@ function report(r) {
     Object.entries(side.cores)
       .map((entry) => entry.join(' '))
       .join(', ');
-  lines.push(`cores busy while measuring: hub side ${cores(r.hub) ?? '-'}; raw side ${cores(r.raw)}`);
+  lines.push(
+    `cores busy while measuring: hub side ${cores(r.hub) ?? '-'}; raw side ${cores(r.raw)}; raw, 2 writes ${cores(r.rawTwo)}`,
+  );
   // The database's CPU per award says how much more work than the three writes the hub asks of it.
   const dbCost = (side) => side && Math.round((side.cores.ferretdb / side.awardsPerSec) * 10_000) / 10;
-  lines.push(`database CPU ms per award: hub ${dbCost(r.hub) ?? '-'}, raw ${dbCost(r.raw)}`);
+  lines.push(
+    `database CPU ms per award: hub ${dbCost(r.hub) ?? '-'}, raw ${dbCost(r.raw)}, raw 2 writes ${dbCost(r.rawTwo)}`,
+  );
   const memory = r.hubMemory ? `${r.hubMemory.rssMB} MB (peak ${r.hubMemory.peakMB} MB)` : 'n/a';
   lines.push(`hub RSS after its run: ${memory}`, `JSON: ${r.file}\n`);
   console.log(lines.join('\n'));
@@ -172,14 +189,14 @@ async function measureHub(hubs, key, userIds) {
   return { result: await drain(await withCores(pids, () => runHubs(hubs, key, userIds, SECONDS, 'hub'))) };
 }
 
-/** Warm-up and measured run of the driver in its own database on the same server. */
-async function measureRaw(db, userIds) {
-  log(`raw driver: ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
-  for (const name of ['activities', 'ledger'])
+/** Warm-up and measured run of a floor through the driver in its own database on the same server. */
+async function measureRaw(db, userIds, floor) {
+  log(`raw driver (${floor} writes): ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s`);
+  for (const name of FLOORS[floor].slice(0, 2).filter(Boolean))
     await db.collection(name).createIndex({ idempotencyKey: 1 }, { unique: true });
   const ids = userIds.map((id) => new ObjectId(id));
-  await runRaw(db, ids, WARMUP_SECONDS, 'warm');
-  return withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, SECONDS, 'raw'));
+  await runRaw(db, ids, WARMUP_SECONDS, `warm-${floor}`, floor);
+  return withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, SECONDS, `raw-${floor}`, floor));
 }
 
 async function main() {
@@ -188,7 +205,7 @@ async function main() {
   // On any exit: the embedded database kills its own child; the hubs and the temp dir are ours.
   // Bounded whatever happens: setup, both sides with their warm-ups, plus generous slack.
   const tmp = prepareRun('', {
-    watchdogMs: (2 * (SECONDS + WARMUP_SECONDS) + 400) * 1000,
+    watchdogMs: (3 * (SECONDS + WARMUP_SECONDS) + 400) * 1000,
     onExit: () => hubs.forEach((one) => one.child.kill('SIGKILL')),
   });
   try {
@@ -208,19 +225,31 @@ async function main() {
     const { result: hubRun = null, skipped = null } = await measureHub(hubs, key, userIds);
     if (skipped) log(`skipping the hub side: ${skipped}`);
     const hubMemory = memoryOf(hub.child.pid, 0); // right after its run, while it still holds its load
-    const raw = await measureRaw(client.db(), userIds);
+    const raw = await measureRaw(client.db(), userIds, 'three');
+    const rawTwo = await measureRaw(client.db(), userIds, 'two');
 
     const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
     const ratios = hubRun && {
       throughput: ratio(hubRun.awardsPerSec, raw.awardsPerSec),
       p50: ratio(raw.p50, hubRun.p50),
+      throughputTwo: ratio(hubRun.awardsPerSec, rawTwo.awardsPerSec),
+      p50Two: ratio(rawTwo.p50, hubRun.p50),
     };
     const versions = { node: process.version, engine: db.engine, server: info.ferretdbVersion ?? info.version };
     versions.autocannon = require('autocannon/package.json').version;
     versions.driver = require('mongodb/package.json').version;
     const at = new Date().toISOString();
     const file = join(ROOT, 'bench/results', `activities-${at.replace(/[:.]/g, '-')}.json`);
-    const result = { benchmark: 'activities', at, ...SETTINGS, versions, hub: hubRun, hubSkipped: skipped, raw };
+    const result = {
+      benchmark: 'activities',
+      at,
+      ...SETTINGS,
+      versions,
+      hub: hubRun,
+      hubSkipped: skipped,
+      raw,
+      rawTwo,
+    };
     Object.assign(result, { ratios, hubMemory, file });
     mkdirSync(dirname(result.file), { recursive: true });
     writeFileSync(result.file, JSON.stringify(result, null, 2) + '\n');

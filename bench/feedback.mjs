@@ -121,18 +121,18 @@ function readResults(base, campaignId, token) {
 
 /**
  * The writes one response minimally makes, CONNECTIONS workers: the once-only marker and the answers;
- * the campaign's tally moved with `$inc`; and its incentive, paid the way the activity bench's raw
- * side pays an award (activity insert, ledger insert, wallet `$inc`). What the hub adds on top —
- * the in-flight record that lets a crash be finished, the breakdown tallies, validation, the
- * engine's rules, caps, badges and notifications — is the overhead the ratio measures. Each worker
+ * the campaign's tally moved with `$inc`; and its incentive, paid as the hub stores an award (the
+ * ledger insert carrying the activity, the wallet `$inc`). What the hub adds on top — the in-flight
+ * record that lets a crash be finished, the breakdown tallies, validation, the engine's rules, caps,
+ * badges and notifications — is the overhead the ratio measures. Each worker
  * owns its members, and the tally is one document per worker (FerretDB's `$inc` is not atomic; the
  * hub serializes writes to a document for that reason).
  */
 async function raw(db, members, campaignId) {
-  const names = ['participants', 'responses', 'tallies', 'activities', 'ledger', 'wallets'];
-  const [participants, responses, tallies, activities, ledger, wallets] = names.map((n) => db.collection(n));
+  const names = ['participants', 'responses', 'tallies', 'ledger', 'wallets'];
+  const [participants, responses, tallies, ledger, wallets] = names.map((n) => db.collection(n));
   await responses.createIndex({ campaignId: 1, _id: 1 });
-  for (const collection of [activities, ledger]) await collection.createIndex({ idempotencyKey: 1 }, { unique: true });
+  await ledger.createIndex({ idempotencyKey: 1 }, { unique: true });
   let next = 0;
   const started = performance.now();
   const worker = async (w) => {
@@ -144,7 +144,6 @@ async function raw(db, members, campaignId) {
       await responses.insertOne({ campaignId, userId, answers: answersOf(n), submittedAt: at });
       await tallies.updateOne({ _id: `${campaignId}|${w}` }, { $inc: { responses: 1 } }, { upsert: true });
       const idempotencyKey = `campaign:${id}`;
-      await activities.insertOne({ userId, type: 'feedback.submitted', value: 30, idempotencyKey, createdAt: at });
       const source = { type: 'feedback.submitted', id: null };
       await ledger.insertOne({
         userId,
@@ -153,6 +152,7 @@ async function raw(db, members, campaignId) {
         reason: 'Feedback',
         source,
         idempotencyKey,
+        activity: { value: 30, metadata: {}, reason: null, reportedBy: { kind: 'feature', id: null } },
         createdAt: at,
       });
       await wallets.updateOne(

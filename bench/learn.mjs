@@ -117,8 +117,9 @@ async function firstCompletions(hub, members) {
  * Lesson completion: each request completes a lesson not done yet (member round robin, then
  * course, then lesson). The raw floor is what one completion minimally writes: the progress `$set`
  * (on a copy of the seeded progress: documents as large as the hub's), the member's daily cap
- * counter `$inc` (lesson.completed has a daily cap in rules.yaml), the activity and ledger inserts,
- * the wallet `$inc` — each worker owning its members, as FerretDB's `$inc` is not atomic.
+ * counter `$inc` (lesson.completed has a daily cap in rules.yaml), the ledger insert carrying the
+ * activity (as the hub stores it), the wallet `$inc` — each worker owning its members, as
+ * FerretDB's `$inc` is not atomic.
  */
 async function measureCompletion(hub, hubDb, rawDb, members) {
   let n = 0;
@@ -133,13 +134,9 @@ async function measureCompletion(hub, hubDb, rawDb, members) {
       return { method: 'POST', path: `/api/courses/${course}/lessons/${lesson}/complete`, token: member.token };
     }),
   );
-  const [progress, counters, activities, ledger, wallets] = [
-    'course_progress',
-    'counters',
-    'activities',
-    'ledger',
-    'wallets',
-  ].map((c) => rawDb.collection(c));
+  const [progress, counters, ledger, wallets] = ['course_progress', 'counters', 'ledger', 'wallets'].map((c) =>
+    rawDb.collection(c),
+  );
   const day = new Date().toISOString().slice(0, 10);
   // The raw side updates documents of the same size as the hub's: the members' progress as seeded.
   const seeded = await hubDb.collection('course_progress').find({}).toArray();
@@ -159,13 +156,15 @@ async function measureCompletion(hub, hubDb, rawDb, members) {
       const cap = `cap|${userId}|lesson.completed|day|${day}`;
       await counters.updateOne({ _id: cap }, { $inc: { value: 20 } }, { upsert: true });
       const metadata = { courseSlug: course, lessonSlug: lesson };
-      await activities.insertOne({ userId, type: 'lesson.completed', idempotencyKey: key, metadata, createdAt: at });
+      // The activity goes on its ledger entry, as the hub stores it.
       await ledger.insertOne({
         userId,
         amount: 20,
         kind: 'earn',
         reason: 'lesson',
+        source: { type: 'lesson.completed', id: null },
         idempotencyKey: key,
+        activity: { value: null, metadata, reason: null, reportedBy: { kind: 'feature', id: null } },
         createdAt: at,
       });
       const $inc = { balance: 20, lifetime: 20, qualifying: 20 };

@@ -32,17 +32,24 @@ describe('platform', () => {
     expect(ui.text).toContain('swagger');
   });
 
-  it('has the database look a document up by _id through the _id index, not by scanning', async () => {
+  it('has the database look a document up by _id through the _id index, not by scanning, with or without other conditions', async () => {
     const database = await db();
-    const someone = await database.collection('users').findOne({}, { projection: { _id: 1 } });
-    const plan = JSON.stringify(await database.collection('users').find({ _id: someone!._id }).explain());
+    const users = database.collection('users');
+    const someone = await users.findOne({}, { projection: { _id: 1, email: 1 } });
     const info = await database.admin().command({ buildInfo: 1 });
-    if (info.ferretdbVersion) {
-      // The embedded FerretDB is built with the patch in ferretdb-installer.ts; unpatched, this says SCAN.
-      expect(plan).toMatch(/SEARCH users_\w+ USING INDEX users_\w+__id_/);
-    } else {
-      expect(plan).not.toContain('COLLSCAN');
+    // A conditional update's filter: the _id and a condition on another field.
+    for (const filter of [{ _id: someone!._id }, { _id: someone!._id, email: { $ne: null } }]) {
+      const plan = JSON.stringify(await users.find(filter).explain());
+      if (info.ferretdbVersion) {
+        // The embedded FerretDB is built with the patches in ferretdb-installer.ts; unpatched, this says SCAN.
+        expect(plan).toMatch(/SEARCH users_\w+ USING INDEX users_\w+__id_/);
+      } else {
+        expect(plan).not.toContain('COLLSCAN');
+      }
     }
+    // The other conditions still apply.
+    expect(await users.countDocuments({ _id: someone!._id, email: someone!.email })).toBe(1);
+    expect(await users.countDocuments({ _id: someone!._id, email: `not-${someone!.email}` })).toBe(0);
   });
 
   it('lists tiers in ascending order', async () => {
