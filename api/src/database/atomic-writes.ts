@@ -166,7 +166,7 @@ export class AtomicWrites implements OnApplicationBootstrap {
   private async dropLapsedGuards<T>(model: Model<T>, id: unknown, doc: T | null): Promise<void> {
     const unset = slotsBeyondBlindEviction(doc as never);
     if (!Object.keys(unset).length) return;
-    await model.updateOne({ _id: id } as never, { $unset: unset } as never).exec();
+    await model.updateOne({ _id: id } as never, { $unset: unset }).exec();
   }
 
   /**
