@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
+import { TtlCache } from '../common/ttl-cache';
 import { AtomicWrites } from '../database/atomic-writes';
 import { appliedValue, guardPath, markApplied, notYetApplied } from '../database/guards';
 import { insertDay, type HistogramChange } from './rollups';
@@ -9,23 +10,6 @@ import { AnalyticsMember, AnalyticsRollup } from './schemas/analytics.schema';
 export interface ActiveDayChanges {
   organization: HistogramChange[];
   program: HistogramChange[];
-}
-
-/** A bounded map: past its size, the entries set longest ago go first. */
-class RecentValues<V> {
-  private readonly values = new Map<string, V>();
-
-  constructor(private readonly limit: number) {}
-
-  get(key: string): V | undefined {
-    return this.values.get(key);
-  }
-
-  remember(key: string, value: V): void {
-    this.values.delete(key);
-    if (this.values.size >= this.limit) this.values.delete(this.values.keys().next().value as string);
-    this.values.set(key, value);
-  }
 }
 
 const NO_CHANGES: ActiveDayChanges = { organization: [], program: [] };
@@ -41,8 +25,8 @@ export class AnalyticsRepository {
     private readonly atomic: AtomicWrites,
   ) {}
 
-  /** Per member, the latest (organization day, program day) known to be in its document. */
-  private readonly knownDays = new RecentValues<string>(100_000);
+  /** Per member, the latest (organization day, program day) known to be in its document (a day's worth). */
+  private readonly knownDays = new TtlCache<string, string>(24 * 3600_000, 100_000);
 
   /**
    * Adds an active day (organization zone, program zone) to a member once per fact `token`, and
@@ -72,7 +56,7 @@ export class AnalyticsRepository {
       const own = day ? insertDay(current?.days ?? [], day) : null;
       const program = insertDay(current?.pdays ?? [], programDay);
       if (!own && !program) {
-        this.knownDays.remember(userId, daysKey);
+        this.knownDays.set(userId, daysKey);
         return NO_CHANGES;
       }
       const changes: ActiveDayChanges = { organization: own?.changes ?? [], program: program?.changes ?? [] };
@@ -93,7 +77,7 @@ export class AnalyticsRepository {
         { upsert: !current },
       );
       if (changed) {
-        this.knownDays.remember(userId, daysKey);
+        this.knownDays.set(userId, daysKey);
         return changes;
       }
     }
