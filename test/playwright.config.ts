@@ -12,6 +12,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   workers: 1,
+  // One retry, reported as "flaky" in the list: on this 2-core machine the first test once saw the
+  // analytics page keep the program's figures past the 10 s expect timeout right after the API
+  // suite (not reproduced in 13 runs since; see the issue notes). A test failing twice fails.
+  retries: 1,
   forbidOnly: true,
   reporter: [['list']],
   outputDir: resolve(__dirname, '..', 'test-results'),
