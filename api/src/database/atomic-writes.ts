@@ -99,7 +99,10 @@ export class AtomicWrites implements OnApplicationBootstrap {
   ): Promise<ConditionalUpdateResult<T>> {
     const returnDocument = options.returnDocument ?? 'before';
     const upsert = options.upsert ?? false;
-    if (!this.leased) return this.updateInOneTrip(model, filter, this.built(update, null), upsert, returnDocument);
+    if (!this.leased) {
+      const built = typeof update === 'function' ? update(null) : update;
+      return this.updateInOneTrip(model, filter, built, upsert, returnDocument);
+    }
     if (typeof update !== 'function') {
       return this.run(model, filter._id, () => this.updateInOneTrip(model, filter, update, upsert, returnDocument));
     }
@@ -113,10 +116,6 @@ export class AtomicWrites implements OnApplicationBootstrap {
         .exec();
       return { changed: true, doc: returnDocument === 'before' ? current : written };
     });
-  }
-
-  private built<T>(update: UpdateQuery<T> | ((current: T | null) => UpdateQuery<T>), current: T | null) {
-    return typeof update === 'function' ? update(current) : update;
   }
 
   /**
