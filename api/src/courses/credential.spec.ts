@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
@@ -117,6 +117,8 @@ describe('issuer key and VC-JWT', () => {
     expect(first.publicJwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', use: 'sig', alg: 'EdDSA' });
     expect(first.publicJwk).not.toHaveProperty('d');
     expect(readFileSync(join(dir, GENERATED_KEY_FILE), 'utf8')).toContain('BEGIN PRIVATE KEY');
+    // Each start writes its candidate key to a file of its own first; none is left behind.
+    expect(readdirSync(dir).filter((name) => name.startsWith(`${GENERATED_KEY_FILE}.`))).toEqual([]);
   });
 
   it('signs with a configured P-256 key as ES256, and refuses keys it cannot use', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HubConfig } from '../config/hub-config';
 
@@ -24,20 +24,26 @@ export const GENERATED_KEY_FILE = 'issuer-key.pem';
 /**
  * The certificate signing key: ISSUER_KEY_FILE when configured (every instance of a deployment
  * must sign with the same key); otherwise an Ed25519 key made on first start and kept in the data
- * directory. Two processes starting at once on one data directory end up with the same key (the
- * file is created exclusively; the loser reads the winner's).
+ * directory. Two processes starting at once on one data directory end up with the same key: each
+ * writes its key whole to a file of its own and then links it into place, which succeeds for one
+ * only, so the loser reads the winner's complete file (an exclusive create followed by the write
+ * once let it read the file still empty).
  */
 export async function resolveIssuerKey(configuredFile: string | undefined, dataDir: string): Promise<IssuerKey> {
   if (configuredFile) return fromPem(readKeyFile(configuredFile), `ISSUER_KEY_FILE ${configuredFile}`);
   const path = join(dataDir, GENERATED_KEY_FILE);
   mkdirSync(dataDir, { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
+  const own = `${path}.${process.pid}.${Date.now()}`;
+  writeFileSync(own, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    linkSync(own, path);
     return fromPem(readKeyFile(path), `${path} (made now)`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return fromPem(readKeyFile(path), path);
+  } finally {
+    rmSync(own, { force: true });
   }
 }
 
