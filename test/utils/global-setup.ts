@@ -60,6 +60,11 @@ async function adminSession(url: string): Promise<HubTarget['admin']> {
  * instance of `mongo` on the same database. The hub's default, an
  * embedded redis-server in HUB_DATA_DIR, is what the browser suite runs on (and
  * embedded-redis.e2e-spec.ts checks its reuse and stop).
+ *
+ * Write isolation (AtomicWrites): the `mongo` pair relies on our FerretDB build's serialized
+ * writes, as the hub does by default; the `redis` pair is made to take leases in Redis, and
+ * `leaseDocA`/`leaseDocB` (no Redis, a database of their own) lease documents, as they would on a
+ * stock FerretDB — so every path is run end to end.
  */
 export default async function globalSetup(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,15 +84,19 @@ export default async function globalSetup(): Promise<void> {
   };
   const mongoUri = `${database.uri}/hub_e2e`;
   const redisMongoUri = `${database.uri}/hub_e2e_redis`;
-  const [main, redisA] = await Promise.all([
+  const leaseDocUri = `${database.uri}/hub_e2e_lease_documents`;
+  const leased = { HUB_WRITE_ISOLATION: 'leased' };
+  const [main, redisA, leaseDocA] = await Promise.all([
     startHub({ ...common, MONGODB_URI: mongoUri, REDIS_URL: 'none' }),
-    startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
+    startHub({ ...common, ...leased, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
+    startHub({ ...common, ...leased, MONGODB_URI: leaseDocUri, REDIS_URL: 'none' }),
   ]);
-  // A second instance of each: two processes on one database must stay exact (leases in Redis
-  // for the redis pair, lease documents in the database for the mongo pair).
-  const [redisB, mainB] = await Promise.all([
-    startHub({ ...common, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
+  // A second instance of each: two processes on one database must stay exact (serialized writes
+  // for the mongo pair, leases in Redis for the redis pair, lease documents for the last).
+  const [redisB, mainB, leaseDocB] = await Promise.all([
+    startHub({ ...common, ...leased, MONGODB_URI: redisMongoUri, REDIS_URL: redis.url }),
     startHub({ ...common, MONGODB_URI: mongoUri, REDIS_URL: 'none' }),
+    startHub({ ...common, ...leased, MONGODB_URI: leaseDocUri, REDIS_URL: 'none' }),
   ]);
 
   // One admin session per database: logins are rate-limited per address and email (8 a minute
@@ -98,12 +107,14 @@ export default async function globalSetup(): Promise<void> {
   };
   hubs.redisB = { ...hubs.redisA, url: redisB.url };
   hubs.mongoB = { ...hubs.mongo, url: mainB.url };
+  hubs.leaseDocA = { url: leaseDocA.url, mongoUri: leaseDocUri, admin: await adminSession(leaseDocA.url) };
+  hubs.leaseDocB = { ...hubs.leaseDocA, url: leaseDocB.url };
   process.env.HUB_E2E_HUBS = JSON.stringify(hubs);
   process.env.HUB_E2E_URL = main.url;
   process.env.HUB_E2E_MONGODB_URI = mongoUri;
   (globalThis as Record<string, unknown>).__hubE2E = {
     database,
-    processes: [main.process, mainB.process, redisA.process, redisB.process],
+    processes: [main.process, mainB.process, redisA.process, redisB.process, leaseDocA.process, leaseDocB.process],
     redis: redis.process,
   };
 }

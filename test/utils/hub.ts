@@ -7,7 +7,7 @@ import { ADMIN, type HubTarget } from './global-setup';
 
 export { ADMIN, ObjectId };
 
-type HubName = 'mongo' | 'mongoB' | 'redisA' | 'redisB';
+type HubName = 'mongo' | 'mongoB' | 'redisA' | 'redisB' | 'leaseDocA' | 'leaseDocB';
 const hubs = (): Record<HubName, HubTarget> => JSON.parse(process.env.HUB_E2E_HUBS!) as Record<HubName, HubTarget>;
 let current: HubName = 'mongo';
 

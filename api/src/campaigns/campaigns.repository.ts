@@ -184,11 +184,11 @@ export class CampaignsRepository {
   /** Ends the in-flight record if `owner` still holds it: true when this call removed it. */
   closeResponse(plan: Pick<ResponsePlan, 'campaignId' | 'userId'>, owner: string): Promise<boolean> {
     const id = participantId(plan.campaignId, plan.userId);
+    // One conditional delete: atomic on MongoDB and our FerretDB build; a stock FerretDB's lease
+    // keeps a take-over from landing between its read and its delete.
     return this.atomic.run(this.pending, id, async () => {
-      const current = await this.pending.findById(id, { owner: 1 }).lean<PendingResponse>().exec();
-      if (current?.owner !== owner) return false;
-      await this.pending.deleteOne({ _id: id }).exec();
-      return true;
+      const { deletedCount } = await this.pending.deleteOne({ _id: id, owner }).exec();
+      return deletedCount === 1;
     });
   }
 

@@ -111,6 +111,15 @@ export class HubConfig {
   @IsIanaZone()
   PROGRAM_TIMEZONE = 'UTC';
 
+  /**
+   * `leased` makes every write to one document take a lease even on our FerretDB build, whose
+   * serialized writes make that unnecessary (AtomicWrites): the tests run the lease path so, as it
+   * runs on a stock FerretDB. Unset: the server decides.
+   */
+  @IsOptional()
+  @IsIn(['leased'], { message: 'HUB_WRITE_ISOLATION must be leased, or unset' })
+  HUB_WRITE_ISOLATION?: 'leased';
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,13 +1,23 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sift from 'sift';
 import { isDuplicateKey } from '../common/database-errors';
+import { serializesWrites } from './ferretdb-installer';
 import { slotsBeyondBlindEviction } from './guards';
 import type { LeaseStore } from './lease';
 
 export const LEASE_STORE = Symbol('LEASE_STORE');
+/** True: take leases on any FerretDB (HUB_WRITE_ISOLATION=leased). */
+export const FORCE_LEASES = Symbol('FORCE_LEASES');
 
 /** A lease outlives any single update by far; it only lapses when its owner died holding it. */
 export const LEASE_TTL_MS = 30_000;
@@ -44,19 +54,28 @@ export interface ConditionalUpdateResult<T> {
 }
 
 /**
- * Makes a repository's "do X only while Y holds" on ONE document atomic, on both servers the hub
+ * How the server keeps one document's read-modify-write whole:
+ * - `server`: MongoDB applies a conditional update (`{_id, balance: {$gte: 5}}` + `$inc`) atomically.
+ * - `serialized`: our FerretDB build (SERIALIZED_WRITES_PATCH) runs one collection's write
+ *   commands one at a time, so a conditional update is atomic there too; but it ignores `$push`'s
+ *   `$slice`, so an update that must be built from the document still reads it first, under a lease.
+ * - `leased`: any other FerretDB 1.24 reads the document, changes it in Go and writes it back with
+ *   no isolation (measured on the release: 200 concurrent `$inc` of 1 left 18; 47 of 50 concurrent
+ *   `balance >= 3` debits of 10 succeeded): every write to a document runs under a lease.
+ */
+export type WriteIsolation = 'server' | 'serialized' | 'leased';
+
+/**
+ * Makes a repository's "do X only while Y holds" on ONE document atomic, on every server the hub
  * runs on, and across every hub process that shares the database.
  *
- * MongoDB applies a conditional update (`{_id, balance: {$gte: 5}}` + `$inc`) atomically: there
- * `updateOne` is that one update and no lease is taken. FerretDB 1.24 on SQLite reads the
- * document, changes it in Go and writes it back with no isolation (measured: 200 concurrent
- * `$inc` of 1 left 18; 47 of 50 concurrent `balance >= 3` debits of 10 succeeded), and it scans
- * the whole collection for any filter other than a bare `{_id}` unless patched (our build narrows
- * any filter with an `_id` equality to that row). So there every write to a document runs under
- * a lease on `<collection>/<_id>` (in Redis when the hub has one, else a lease document), and a
- * conditional update is the same findAndModify as on MongoDB — one index look-up and one write,
- * atomic because no other writer of that document runs meanwhile. An in-process queue in front
- * makes one process ask for a contended lease once per burst, not once per waiting request.
+ * Where the server keeps a conditional update whole (MongoDB, our FerretDB build), `updateOne` is
+ * that one findAndModify and no lease is taken. On a stock FerretDB every write to a document runs
+ * under a lease on `<collection>/<_id>` (in Redis when the hub has one, else a lease document),
+ * and a conditional update is the same findAndModify — atomic because no other writer of that
+ * document runs meanwhile. An in-process queue in front makes one process ask for a contended
+ * lease once per burst, not once per waiting request. (HUB_WRITE_ISOLATION=leased, FORCE_LEASES,
+ * takes the leases on our build too: the tests run the lease path end to end that way.)
  *
  * Only repositories call this, with their own model and the document's `_id`: services never see
  * a lock or a key, they call a repository method whose contract is "atomic".
@@ -67,22 +86,31 @@ export class AtomicWrites implements OnApplicationBootstrap {
   private readonly turns = new Map<string, LeaseTurn>();
   /** Keys this async context holds, so a primitive called inside `run` for the same document does not wait on itself. */
   private readonly held = new AsyncLocalStorage<Set<string>>();
-  private leased = true;
+  private isolation: WriteIsolation = 'leased';
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
     @Inject(LEASE_STORE) private readonly leases: LeaseStore,
+    @Optional() @Inject(FORCE_LEASES) private readonly forceLeases: boolean = false,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const info = await this.connection.db!.admin().command({ buildInfo: 1 });
-    this.leased = typeof info.ferretdbVersion === 'string';
-    if (this.leased) this.logger.log(`FerretDB ${info.ferretdbVersion}: writes to one document take a lease`);
+    const ferretDb = typeof info.ferretdbVersion === 'string' ? info.ferretdbVersion : null;
+    this.isolation = ferretDb === null ? 'server' : serializesWrites(ferretDb) ? 'serialized' : 'leased';
+    if (ferretDb !== null && this.forceLeases) this.isolation = 'leased';
+    if (ferretDb !== null) {
+      this.logger.log(
+        this.isolation === 'leased'
+          ? `FerretDB ${ferretDb}: writes to one document take a lease`
+          : `FerretDB ${ferretDb}: conditional updates are atomic on the server (built with serialized writes)`,
+      );
+    }
   }
 
-  /** Whether writes take leases here (FerretDB) or rely on the server's own atomicity (MongoDB). */
+  /** Whether writes take leases here (a stock FerretDB) or rely on the server's own atomicity. */
   get usesLeases(): boolean {
-    return this.leased;
+    return this.isolation === 'leased';
   }
 
   /**
@@ -99,14 +127,16 @@ export class AtomicWrites implements OnApplicationBootstrap {
   ): Promise<ConditionalUpdateResult<T>> {
     const returnDocument = options.returnDocument ?? 'before';
     const upsert = options.upsert ?? false;
-    if (!this.leased) {
+    if (this.isolation === 'server') {
       const built = typeof update === 'function' ? update(null) : update;
       return this.updateInOneTrip(model, filter, built, upsert, returnDocument);
     }
     if (typeof update !== 'function') {
       return this.run(model, filter._id, () => this.updateInOneTrip(model, filter, update, upsert, returnDocument));
     }
-    return this.run(model, filter._id, async () => {
+    // Read, built, written: under the lease even where the server serializes single commands, so
+    // a collection written this way must be written only this way (the campaign tallies).
+    return this.underLeaseFor(model, filter._id, async () => {
       const byId = { _id: filter._id } as never;
       const current = await model.findOne(byId).lean<T>().exec();
       if (current ? !sift(filter as never)(current) : !upsert) return { changed: false, doc: current };
@@ -173,7 +203,11 @@ export class AtomicWrites implements OnApplicationBootstrap {
    * process (FerretDB); on MongoDB `write` must itself be one conditional update per document.
    */
   run<T>(model: { collection: { collectionName: string } }, id: unknown, write: () => Promise<T>): Promise<T> {
-    if (!this.leased) return write();
+    if (this.isolation !== 'leased') return write();
+    return this.underLeaseFor(model, id, write);
+  }
+
+  private underLeaseFor<T>(model: { collection: { collectionName: string } }, id: unknown, write: () => Promise<T>) {
     const key = `${model.collection.collectionName}/${String(id)}`;
     const held = this.held.getStore();
     if (held?.has(key)) return write();

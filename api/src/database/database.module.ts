@@ -3,7 +3,7 @@ import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import mongoose, { Connection } from 'mongoose';
 import { HubConfig } from '../config/hub-config';
-import { AtomicWrites, LEASE_STORE } from './atomic-writes';
+import { AtomicWrites, FORCE_LEASES, LEASE_STORE } from './atomic-writes';
 import { IndexesReady } from './indexes-ready';
 import { DatabaseLeaseStore, RedisLeaseStore } from './lease';
 import { connectRedis, HUB_REDIS, RedisConnectionCloser } from './redis-connection';
@@ -47,6 +47,11 @@ export class DatabaseModule {
             redis
               ? new RedisLeaseStore(redis, `hub:${connection.name}:lease:`)
               : new DatabaseLeaseStore(connection.collection('leases') as never),
+        },
+        {
+          provide: FORCE_LEASES,
+          inject: [HubConfig],
+          useFactory: (config: HubConfig) => config.HUB_WRITE_ISOLATION === 'leased',
         },
         RedisConnectionCloser,
         AtomicWrites,

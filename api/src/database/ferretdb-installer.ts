@@ -9,12 +9,26 @@ const run = promisify(execFile);
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What we build: the release plus our PATCHES. A different stamp rebuilds. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.2`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.4`;
+
+/**
+ * Whether a FerretDB reporting `ferretdbVersion` is one of our builds with SERIALIZED_WRITES_PATCH
+ * (hub.4 and later): there a single-document conditional update is atomic, as on MongoDB.
+ */
+export function serializesWrites(ferretdbVersion: string): boolean {
+  const build = /\+hub\.(\d+)$/.exec(ferretdbVersion);
+  return build !== null && Number(build[1]) >= 4;
+}
 
 interface SourcePatch {
   file: string;
   from: string;
   to: string;
+}
+
+interface SourceAddition {
+  file: string;
+  content: string;
 }
 
 /**
@@ -46,7 +60,124 @@ const ID_WITH_CONDITIONS_PATCH: SourcePatch = {
   to: 'if params.Filter.Len() >= 1 {',
 };
 
-const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH];
+/**
+ * FerretDB 1.24 runs a write command as a read, a change in Go, and a write, with nothing
+ * stopping another connection in between (measured on the release: 200 concurrent `$inc` of 1
+ * left 18). Our build makes update, findAndModify and delete commands take a lock for what they
+ * may touch and hold it for the whole command, so a conditional update of one document is atomic
+ * across every client of the server, as MongoDB makes it:
+ * - a command whose filters all name an `_id` (every write the hub makes to one document) locks
+ *   those documents only (one of 1,024 stripes per collection, by a hash of the `_id`), so writes
+ *   to different documents still overlap;
+ * - any other write command locks the whole collection.
+ * Inserts need nothing: the unique `_id` index decides between two of them.
+ */
+const SERIALIZED_WRITES_FILE: SourceAddition = {
+  file: join('internal', 'handler', 'hub_serialized_writes.go'),
+  content: `package handler
+
+// Added by Engagement Hub's build: see SERIALIZED_WRITES_FILE in api/src/database/ferretdb-installer.ts.
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"sync"
+
+	"github.com/FerretDB/FerretDB/internal/types"
+)
+
+const documentStripes = 1024
+
+type collectionWriteLocks struct {
+	whole     sync.RWMutex // held for writing by a command that may touch any document
+	documents [documentStripes]sync.Mutex
+}
+
+var writeLocks sync.Map // "db.collection" -> *collectionWriteLocks
+
+// lockWrites makes the caller the only writer of what the filters may match until it calls the result.
+func lockWrites(db, collection string, filters ...*types.Document) func() {
+	v, _ := writeLocks.LoadOrStore(db+"."+collection, new(collectionWriteLocks))
+	locks := v.(*collectionWriteLocks)
+
+	stripes := make([]int, 0, len(filters))
+	for _, filter := range filters {
+		stripe, ok := documentStripe(filter)
+		if !ok {
+			locks.whole.Lock()
+			return locks.whole.Unlock
+		}
+		stripes = append(stripes, stripe)
+	}
+	sort.Ints(stripes) // one order for everyone: no two commands wait on each other
+
+	locks.whole.RLock()
+	held := make([]int, 0, len(stripes))
+	for i, stripe := range stripes {
+		if i > 0 && stripe == stripes[i-1] {
+			continue
+		}
+		locks.documents[stripe].Lock()
+		held = append(held, stripe)
+	}
+
+	return func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			locks.documents[held[i]].Unlock()
+		}
+		locks.whole.RUnlock()
+	}
+}
+
+// documentStripe is the stripe of the one document a filter names by a plain \`_id\` equality.
+func documentStripe(filter *types.Document) (int, bool) {
+	if filter == nil {
+		return 0, false
+	}
+	id, err := filter.Get("_id")
+	if err != nil {
+		return 0, false
+	}
+	switch id.(type) {
+	case *types.Document, *types.Array, types.Regex:
+		return 0, false
+	}
+	h := fnv.New32a()
+	_, _ = fmt.Fprintf(h, "%T:%v", id, id)
+	return int(h.Sum32() % documentStripes), true
+}
+`,
+};
+const SERIALIZED_WRITES_PATCH: SourcePatch[] = [
+  {
+    file: join('internal', 'handler', 'msg_findandmodify.go'),
+    from: '\tres, err := h.findAndModifyDocument(connCtx, params)\n',
+    to: '\tunlock := lockWrites(params.DB, params.Collection, params.Query)\n\tres, err := h.findAndModifyDocument(connCtx, params)\n\tunlock()\n',
+  },
+  {
+    file: join('internal', 'handler', 'msg_update.go'),
+    from: '\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)\n',
+    to: [
+      '\tfilters := make([]*types.Document, len(params.Updates))',
+      '\tfor i := range params.Updates {',
+      '\t\tfilters[i] = params.Updates[i].Filter',
+      '\t}',
+      '\tunlock := lockWrites(params.DB, params.Collection, filters...)',
+      '\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)',
+      '\tunlock()',
+      '',
+    ].join('\n'),
+  },
+  {
+    file: join('internal', 'handler', 'msg_delete.go'),
+    from: '\t\td, err = h.execDelete(connCtx, c, &p)\n',
+    to: '\t\tunlock := lockWrites(params.DB, params.Collection, p.Filter)\n\t\td, err = h.execDelete(connCtx, c, &p)\n\t\tunlock()\n',
+  },
+];
+
+const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH, ...SERIALIZED_WRITES_PATCH];
+const ADDITIONS = [SERIALIZED_WRITES_FILE];
 
 /** The stamp written beside the binary when we built it, or null. */
 export function installedFerretDbBuild(binary: string): string | null {
@@ -91,8 +222,10 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
   await rm(sourceDir, { recursive: true, force: true });
   await cp(moduleDir, sourceDir, { recursive: true });
   await makeWritable(sourceDir); // the Go module cache is read-only
-  await writeFile(join(sourceDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+  // It reports the build (buildInfo.ferretdbVersion), so the hub can tell what it is talking to.
+  await writeFile(join(sourceDir, 'build', 'version', 'version.txt'), `${FERRETDB_BUILD}\n`);
   for (const patch of PATCHES) await applyPatch(sourceDir, patch);
+  for (const addition of ADDITIONS) await writeFile(join(sourceDir, addition.file), addition.content);
   await run('go', ['build', '-o', binary, './cmd/ferretdb'], { env, cwd: sourceDir, maxBuffer: 16 << 20 });
   await writeFile(`${binary}.build`, `${FERRETDB_BUILD}\n`);
   await rm(sourceDir, { recursive: true, force: true });

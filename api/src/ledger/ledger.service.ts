@@ -127,6 +127,7 @@ export class LedgerService {
   async post(plan: PostingPlan): Promise<RecordResult> {
     if (plan.reservations) await this.journal.update(plan);
     let committed: LedgerEntry | null = null;
+    let debited: WalletBalances | undefined;
     try {
       if (plan.delta.balance < 0) {
         // A replayed debit must not touch the wallet even briefly (a concurrent spend could be
@@ -145,6 +146,7 @@ export class LedgerService {
           await this.abandon(plan);
           throw new ConflictException('Insufficient points');
         }
+        if (taken.status === 'applied') debited = taken.after;
       }
       const entry = this.entryOf(plan);
       if (!(await this.repository.insertEntry(entry))) {
@@ -160,7 +162,7 @@ export class LedgerService {
       throw error;
     }
     // Past the commit nothing is undone: a failure leaves the plan for the retry or the sweep.
-    return this.applyEffects(plan, committed, false);
+    return this.applyEffects(plan, committed, false, debited);
   }
 
   /** Undoes a plan that never became an entry: its reservations (listeners) and its journal record. */
@@ -199,9 +201,15 @@ export class LedgerService {
    * Step 4 (and 5): the wallet, then every effect listener, then the journal. On a replay the
    * wallet's guard makes a second application a no-op.
    */
-  private async applyEffects(plan: PostingPlan, entry: LedgerEntry, redo: boolean): Promise<RecordResult> {
+  private async applyEffects(
+    plan: PostingPlan,
+    entry: LedgerEntry,
+    redo: boolean,
+    debited?: WalletBalances,
+  ): Promise<RecordResult> {
     const userId = oid(plan.userId);
-    let wallet: WalletBalances | undefined;
+    // A debit was applied before the commit; the wallet it left needs no second look.
+    let wallet: WalletBalances | undefined = debited;
     let statsBefore: MemberStats | null | undefined;
     if (redo && outlivedGuards(plan.entryId)) {
       // Its guards are gone (kept a couple of days): whether it was applied is unknowable from

@@ -13,7 +13,8 @@ export interface RealDatabase {
   redis: Redis;
   model<T>(name: string, schema: Schema): Model<T>;
   /** An AtomicWrites as one hub process has it; call twice for two "instances" sharing the leases. */
-  atomicWrites(leases?: 'redis' | 'database'): Promise<AtomicWrites>;
+  /** Leases in Redis or in the database (as on a stock FerretDB), or none (the server's serialized writes). */
+  atomicWrites(leases?: 'redis' | 'database' | 'none'): Promise<AtomicWrites>;
   close(): Promise<void>;
 }
 
@@ -41,7 +42,7 @@ export async function realDatabase(): Promise<RealDatabase> {
         leases === 'redis'
           ? new RedisLeaseStore(redis, `${prefix}lease:`)
           : new DatabaseLeaseStore(connection.collection('leases') as never);
-      const atomic = new AtomicWrites(connection, store);
+      const atomic = new AtomicWrites(connection, store, leases !== 'none');
       await atomic.onApplicationBootstrap();
       return atomic;
     },
