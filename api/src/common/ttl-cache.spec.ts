@@ -30,4 +30,21 @@ describe('TtlCache', () => {
     cache.delete('k');
     expect(cache.get('k')).toBeUndefined();
   });
+
+  it('shares one load among callers that miss at once, and keeps no answer loaded across a delete', async () => {
+    const cache = new TtlCache<string, string>(60_000);
+    let finish!: (value: string) => void;
+    const load = jest.fn(() => new Promise<string>((resolve) => (finish = resolve)));
+    const both = Promise.all([cache.getOrLoad('k', load), cache.getOrLoad('k', load)]);
+    expect(load).toHaveBeenCalledTimes(1);
+    finish('old');
+    expect(await both).toEqual(['old', 'old']);
+
+    cache.delete('k');
+    const stale = cache.getOrLoad('k', load);
+    cache.delete('k'); // the record changed while it was being read
+    finish('read before the change');
+    await stale;
+    expect(cache.get('k')).toBeUndefined();
+  });
 });

@@ -5,6 +5,8 @@
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
+  /** Loads under way: callers that miss meanwhile share them instead of asking again. */
+  private readonly loading = new Map<K, Promise<V | null>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -29,18 +31,31 @@ export class TtlCache<K, V> {
   async getOrLoad(key: K, load: () => Promise<V | null>): Promise<V | null> {
     const cached = this.get(key);
     if (cached !== undefined) return cached;
-    const loaded = await load();
-    if (loaded === null) this.entries.delete(key);
-    else this.set(key, loaded);
-    return loaded;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const loading = load().then((loaded) => {
+      // Dropped meanwhile (delete): this answer may be older than the change, so it is not kept.
+      if (this.loading.get(key) !== loading) return loaded;
+      this.loading.delete(key);
+      if (loaded === null) this.entries.delete(key);
+      else this.set(key, loaded);
+      return loaded;
+    });
+    this.loading.set(key, loading);
+    loading.catch(() => {
+      if (this.loading.get(key) === loading) this.loading.delete(key);
+    });
+    return loading;
   }
 
   delete(key: K): void {
     this.entries.delete(key);
+    this.loading.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.loading.clear();
   }
 
   get size(): number {

@@ -39,7 +39,7 @@ describe('UsersService.principalFor', () => {
       organizationId: user.organizationId!.toHexString(),
       teamId: null,
     });
-    expect(second).toBe(first);
+    expect(second).toEqual(first);
     expect(repository.findById).toHaveBeenCalledTimes(1);
     expect(await users.principalFor('not-an-id')).toBeNull();
     expect(repository.findById).toHaveBeenCalledTimes(1);

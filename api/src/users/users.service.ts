@@ -32,16 +32,18 @@ export function toPrincipal(user: UserRecord): Principal {
 }
 
 /**
- * How long who a token names (roles, organization, team) is remembered between requests. Every
- * authenticated request needs it, and on FerretDB the look-up was most of a leaderboard read's
- * cost. A role change made through this process applies at once; one made through another
- * instance within this time.
+ * How long a user's record is remembered between requests. Every authenticated request needs who a
+ * token names (roles, organization, team), and awards, redemptions and audiences need the member's
+ * organization and tier; on FerretDB each look-up costs about a millisecond of database CPU. A role
+ * or tier change made through this process applies at once; one made through another instance (or
+ * any other change to the record) within this time.
  */
-const PRINCIPAL_TTL_MS = 5_000;
+const RECORD_TTL_MS = 5_000;
 
 @Injectable()
 export class UsersService {
-  private readonly principals = new TtlCache<string, Readonly<Principal>>(PRINCIPAL_TTL_MS);
+  /** One cache for the principal (auth) and the member (engine, rewards): one read per user and period. */
+  private readonly records = new TtlCache<string, UserRecord>(RECORD_TTL_MS);
 
   constructor(private readonly users: UsersRepository) {}
 
@@ -53,6 +55,16 @@ export class UsersService {
 
   find(id: Types.ObjectId): Promise<UserRecord | null> {
     return this.users.findById(id);
+  }
+
+  /** The user's record as read within RECORD_TTL_MS (see there); null when there is none. */
+  recent(id: Types.ObjectId): Promise<UserRecord | null> {
+    return this.records.getOrLoad(id.toHexString(), () => this.users.findById(id));
+  }
+
+  /** The next `recent` reads the record again (it changed here). */
+  forget(id: string): void {
+    this.records.delete(id);
   }
 
   /** Users by id in one query, for naming the rows of a list. */
@@ -68,12 +80,10 @@ export class UsersService {
   }
 
   /** Who the user a token names is now, or null when the account no longer exists. */
-  principalFor(id: string): Promise<Readonly<Principal> | null> {
-    if (!Types.ObjectId.isValid(id)) return Promise.resolve(null);
-    return this.principals.getOrLoad(id, async () => {
-      const user = await this.users.findById(new Types.ObjectId(id));
-      return user ? Object.freeze(toPrincipal(user)) : null;
-    });
+  async principalFor(id: string): Promise<Readonly<Principal> | null> {
+    if (!Types.ObjectId.isValid(id)) return null;
+    const user = await this.recent(new Types.ObjectId(id));
+    return user ? Object.freeze(toPrincipal(user)) : null;
   }
 
   async updateProfile(principal: Principal, changes: UpdateMeDto): Promise<UserRecord> {
@@ -88,7 +98,7 @@ export class UsersService {
       throw new ForbiddenException('A member must belong to an organization');
     }
     const user = await this.users.setRoles(target._id, roles);
-    this.principals.delete(userId);
+    this.forget(userId);
     return toUserDto(user!);
   }
 
