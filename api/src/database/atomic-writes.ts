@@ -56,8 +56,8 @@ export interface ConditionalUpdateResult<T> {
 /**
  * How the server keeps one document's read-modify-write whole:
  * - `server`: MongoDB applies a conditional update (`{_id, balance: {$gte: 5}}` + `$inc`) atomically.
- * - `serialized`: our FerretDB build (SERIALIZED_WRITES_PATCH) runs one collection's write
- *   commands one at a time, so a conditional update is atomic there too; but it ignores `$push`'s
+ * - `serialized`: our FerretDB build (SERIALIZED_WRITES_PATCH) runs the write commands of one
+ *   document one at a time, so a conditional update is atomic there too; but it ignores `$push`'s
  *   `$slice`, so an update that must be built from the document still reads it first, under a lease.
  * - `leased`: any other FerretDB 1.24 reads the document, changes it in Go and writes it back with
  *   no isolation (measured on the release: 200 concurrent `$inc` of 1 left 18; 47 of 50 concurrent
@@ -200,7 +200,9 @@ export class AtomicWrites implements OnApplicationBootstrap {
 
   /**
    * Runs a read-modify-write of `model`'s document `id` as its only writer across every hub
-   * process (FerretDB); on MongoDB `write` must itself be one conditional update per document.
+   * process (a stock FerretDB, under the lease); where the server keeps single updates whole
+   * (MongoDB, our FerretDB build) it takes no lease, so `write` must itself be conditional updates
+   * that are each correct alone.
    */
   run<T>(model: { collection: { collectionName: string } }, id: unknown, write: () => Promise<T>): Promise<T> {
     if (this.isolation !== 'leased') return write();
