@@ -9,7 +9,7 @@ const run = promisify(execFile);
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What we build: the release plus our PATCHES. A different stamp rebuilds. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.4`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.5`;
 
 /**
  * Whether a FerretDB reporting `ferretdbVersion` is one of our builds with SERIALIZED_WRITES_PATCH
@@ -176,7 +176,40 @@ const SERIALIZED_WRITES_PATCH: SourcePatch[] = [
   },
 ];
 
-const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH, ...SERIALIZED_WRITES_PATCH];
+/**
+ * SQLite lets one connection write at a time. FerretDB opens a pool of connections to one
+ * database file and lets them race for that lock; a loser waits in SQLite's busy handler, which
+ * sleeps 1, 2, 5, 10 … 100 ms between tries whether or not the lock was freed meanwhile. Under
+ * load most writes lost at least once, so every write paid sleeps the database was not busy for
+ * (measured with 20 writers: p50 44 ms, p95 400 ms for 4 small writes). Our build queues the
+ * writers of one database file on a mutex in FerretDB (inserts, updates and deletes are its only
+ * transactions and writing statements), so a writer starts the moment the one before commits and
+ * never sleeps. Reads do not take it: they read the WAL snapshot beside the writer, as before.
+ */
+const QUEUED_WRITERS_PATCH: SourcePatch[] = [
+  {
+    file: join('internal', 'util', 'fsql', 'db.go'),
+    from: '\t"log/slog"\n',
+    to: '\t"log/slog"\n\t"sync"\n',
+  },
+  {
+    file: join('internal', 'util', 'fsql', 'db.go'),
+    from: '\tBatchSize int\n}',
+    to: '\tBatchSize int\n\n\t// writers: one writing statement or transaction at a time (SQLite has one write lock per file).\n\twriters sync.Mutex\n}',
+  },
+  {
+    file: join('internal', 'util', 'fsql', 'db.go'),
+    from: 'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n',
+    to: 'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n\tdb.writers.Lock()\n\tdefer db.writers.Unlock()\n\n',
+  },
+  {
+    file: join('internal', 'util', 'fsql', 'db.go'),
+    from: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
+    to: 'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n\tdb.writers.Lock()\n\tdefer db.writers.Unlock()\n\n',
+  },
+];
+
+const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH, ...SERIALIZED_WRITES_PATCH, ...QUEUED_WRITERS_PATCH];
 const ADDITIONS = [SERIALIZED_WRITES_FILE];
 
 /** The stamp written beside the binary when we built it, or null. */
