@@ -142,6 +142,36 @@ describe('roles and tenancy', () => {
       await http().post('/api/api-keys').set(bearer(manager.token)).send({ name: 'x' }).expect(403);
     });
 
+    it('a manager bound to organization A cannot manage organization B: its teams and invite codes stay', async () => {
+      const codeB = (await http().get(`/api/organizations/${orgB.id}`).set(bearer(admin.token)).expect(200)).body
+        .inviteCode;
+      const teamCodeB = (await http().get(`/api/organizations/${orgB.id}/teams`).set(bearer(admin.token)).expect(200))
+        .body.items[0].inviteCode;
+      const refused = await http()
+        .post(`/api/organizations/${orgB.id}/invite-code`)
+        .set(bearer(manager.token))
+        .expect(403);
+      expect(refused.body.message).toMatch(/another organization/);
+      await http()
+        .post(`/api/organizations/${orgB.id}/teams/${teamB.id}/invite-code`)
+        .set(bearer(manager.token))
+        .expect(403);
+      await http()
+        .post(`/api/organizations/${orgB.id}/teams`)
+        .set(bearer(manager.token))
+        .send({ name: 'Intruders' })
+        .expect(403);
+      const after = await http().get(`/api/organizations/${orgB.id}`).set(bearer(admin.token)).expect(200);
+      expect(after.body.inviteCode).toBe(codeB);
+      const teams = await http().get(`/api/organizations/${orgB.id}/teams`).set(bearer(admin.token)).expect(200);
+      expect(teams.body.items).toEqual([expect.objectContaining({ id: teamB.id, inviteCode: teamCodeB })]);
+      // The admin still manages every organization.
+      await http()
+        .post(`/api/organizations/${orgB.id}/teams/${teamB.id}/invite-code`)
+        .set(bearer(admin.token))
+        .expect(200);
+    });
+
     it('a role change takes effect on the next request, without a new token', async () => {
       const user = await registerMember(orgA.inviteCode, 'promoted');
       await http().get(`/api/organizations/${orgB.id}`).set(bearer(user.token)).expect(404);

@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { Page, toObjectId, toPage } from '../common/pagination';
 import { isStaff, type Principal } from '../common/roles';
@@ -75,6 +75,20 @@ export class OrganizationsService {
     return organization;
   }
 
+  /**
+   * The organization if the caller may manage it (its teams and invite codes): an admin, or staff
+   * of the whole program (no organization of their own), any; staff bound to an organization, only
+   * that one. They still read the others (403, not 404: they know it exists).
+   */
+  async getManageable(caller: Principal, id: string): Promise<Organization> {
+    const organization = await this.getVisible(caller, id);
+    const boundElsewhere = caller.organizationId !== null && caller.organizationId !== organization._id.toHexString();
+    if (!caller.roles.includes('admin') && boundElsewhere) {
+      throw new ForbiddenException('You manage another organization: ask a program admin');
+    }
+    return organization;
+  }
+
   async list(caller: Principal, limit: number, cursor?: string): Promise<Page<OrganizationDto>> {
     const only = isStaff(caller) ? undefined : caller.organizationId;
     if (!isStaff(caller) && !only) return { items: [], nextCursor: null };
@@ -87,7 +101,7 @@ export class OrganizationsService {
   }
 
   async rotateInviteCode(caller: Principal, id: string): Promise<OrganizationDto> {
-    const organization = await this.getVisible(caller, id);
+    const organization = await this.getManageable(caller, id);
     const updated = await this.repository.setOrganizationInviteCode(organization._id, generateInviteCode());
     return toOrganizationDto(updated!);
   }
@@ -104,7 +118,7 @@ export class OrganizationsService {
 
   /** Replaces a team's invite code; the old one stops working. */
   async rotateTeamInviteCode(caller: Principal, organizationId: string, teamId: string): Promise<TeamDto> {
-    const organization = await this.getVisible(caller, organizationId);
+    const organization = await this.getManageable(caller, organizationId);
     const team = await this.repository.findTeam(toObjectId(teamId, 'team id'));
     if (!team || !team.organizationId.equals(organization._id)) throw new NotFoundException('Team not found');
     const updated = await this.repository.setTeamInviteCode(team._id, generateInviteCode());
@@ -112,7 +126,7 @@ export class OrganizationsService {
   }
 
   async createTeam(caller: Principal, organizationId: string, name: string, inviteCode = generateInviteCode()) {
-    const organization = await this.getVisible(caller, organizationId);
+    const organization = await this.getManageable(caller, organizationId);
     return toTeamDto(await this.repository.createTeam({ organizationId: organization._id, name, inviteCode }));
   }
 
