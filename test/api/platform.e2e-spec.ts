@@ -62,7 +62,11 @@ describe('platform', () => {
     expect((await counters.findOne({ _id: id }))!.value).toBe(200);
     const debits = await Promise.all(
       Array.from({ length: 50 }, () =>
-        counters.findOneAndUpdate({ _id: id, value: { $gte: 10 } }, { $inc: { value: -10 } }, { includeResultMetadata: true }),
+        counters.findOneAndUpdate(
+          { _id: id, value: { $gte: 10 } },
+          { $inc: { value: -10 } },
+          { includeResultMetadata: true },
+        ),
       ),
     );
     expect(debits.filter((result) => result.lastErrorObject?.updatedExisting)).toHaveLength(20);
