@@ -237,3 +237,43 @@ test('a manager schedules an event in its own zone, and a member adds the calend
   await expect(url).not.toHaveValue(before);
   expect((await request.get(new URL(before).pathname)).status()).toBe(404);
 });
+
+test('a manager of one organization sees a shared event read-only and edits one aimed at their organization', async ({
+  page,
+  request,
+}) => {
+  const admin = await cachedLogin(request, 'admin@hub.demo');
+  const local = await registerMember(request, 'Lotta Local');
+  const promoted = await request.post(`/api/users/${local.id}/roles`, {
+    headers: bearer(admin.token),
+    data: { roles: ['member', 'manager'] },
+  });
+  expect(promoted.status()).toBe(200);
+  const shared = await createEvent(request, {});
+  const mine = await request.post('/api/events', {
+    headers: bearer(local.token),
+    data: {
+      title: `Depot breakfast ${randomUUID().slice(0, 8)}`,
+      description: 'Coffee and the new heat pump range.',
+      kind: 'club',
+      startsAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
+      endsAt: new Date(Date.now() + 73 * 3_600_000).toISOString(),
+      timezone: 'Europe/Stockholm',
+      points: 20,
+    },
+  });
+  expect(mine.status(), await mine.text()).toBe(201);
+  const own = (await mine.json()) as { id: string };
+
+  await page.setViewportSize(PHONE);
+  await signIn(page, local.email, local.password);
+  await page.goto(`/manage/events/${shared.id}`);
+  await expect(page.getByText('only a program admin can change or cancel it')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Cancel the event and tell everyone' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Attendees' })).toBeVisible();
+
+  await page.goto(`/manage/events/${own.id}`);
+  await expect(page.getByRole('button', { name: 'Save changes' })).toBeVisible();
+  await expect(page.getByText('only a program admin can change or cancel it')).toHaveCount(0);
+});

@@ -117,6 +117,8 @@ export const events = {
   'manageEvents.field.audience': 'Audience',
   'manageEvents.field.audienceHint': 'Leave everything unticked to invite every member.',
   'manageEvents.endBeforeStart': 'The end must be after the start.',
+  'manageEvents.sharedReadOnly':
+    'This event is shared with other organizations, so only a program admin can change or cancel it. You can still see who is coming and check people in.',
   'manageEvents.cancelEvent': 'Cancel this event',
   'manageEvents.cancelReason': 'Reason (sent to everyone going or waiting)',
   'manageEvents.confirmCancel': 'Cancel the event and tell everyone',
