@@ -115,15 +115,26 @@ async function runHub(base, members, rewardId, seconds) {
   return { ...summarize(samples, result.duration), non2xx, errors, timeouts, ...outcome };
 }
 
-/** The floor: the same two conditional updates per redemption through the driver. */
-async function runRaw(db, memberIds, rewardId, seconds) {
+/**
+ * The floor the issue names: the same two conditional updates per redemption through the driver.
+ * `withRecords` adds what a redemption must also write whatever the implementation (a second
+ * floor, reported beside the first): its ledger entry and its redemption record, two inserts.
+ */
+async function runRaw(db, memberIds, rewardId, seconds, withRecords = false) {
   const wallets = db.collection('wallets');
   const rewards = db.collection('rewards');
+  const ledger = db.collection('ledger');
+  const redemptions = db.collection('redemptions');
   const redeem = async (userId) => {
     const debit = await wallets.updateOne({ _id: userId, balance: { $gte: COST } }, { $inc: { balance: -COST } });
     if (!debit.modifiedCount) throw new Error('raw: balance short');
     const stock = await rewards.updateOne({ _id: rewardId, stock: { $gte: 1 } }, { $inc: { stock: -1 } });
     if (!stock.modifiedCount) throw new Error('raw: out of stock');
+    if (!withRecords) return;
+    const _id = new ObjectId();
+    const at = new Date();
+    await ledger.insertOne({ userId, amount: -COST, kind: 'redeem', idempotencyKey: `redeem:${_id}`, createdAt: at });
+    await redemptions.insertOne({ _id, userId, rewardId, cost: COST, state: 'pending', createdAt: at });
   };
   // Each worker owns a disjoint slice of members (FerretDB's conditional update is not atomic, so
   // two writers of one wallet could both pass the check); the reward document is shared, as in the hub.
@@ -159,7 +170,10 @@ async function measureRaw(db, memberIds) {
   const rewardId = new ObjectId();
   await db.collection('rewards').insertOne({ _id: rewardId, stock: STOCK, cost: COST });
   await runRaw(db, ids, rewardId, WARMUP_SECONDS);
-  return withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, rewardId, SECONDS));
+  const floor = await withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, rewardId, SECONDS));
+  log(`raw driver with the ledger entry and redemption record: ${SECONDS} s`);
+  const withRecords = await withCores({ ferretdb: PIDS.ferretdb }, () => runRaw(db, ids, rewardId, SECONDS, true));
+  return { floor, withRecords };
 }
 
 /**
@@ -241,8 +255,10 @@ function report(r) {
     row('', ['redeem/s', 'p50 ms', 'p95 ms', 'p99 ms', 'refused']),
     side('hub  POST …/redemptions', r.hub),
     side('raw  debit + stock update', r.raw),
+    side('raw  … + ledger + record', r.rawWithRecords),
     '',
     `hub/raw throughput ${r.ratios.throughput}x   raw/hub p95 ${r.ratios.p95}x   (1 = no overhead; target ≥ 0.5x)`,
+    `hub/raw with the two records a redemption must also insert: ${r.ratios.withRecords}x`,
   ];
   if (r.hub.firstRefusal) lines.push(`first hub refusal: ${r.hub.firstRefusal}`);
   if (r.raw.firstError) lines.push(`first raw error: ${r.raw.firstError}`);
@@ -262,7 +278,7 @@ function report(r) {
 async function main() {
   let db, hub, client;
   const tmp = prepareRun('rewards', {
-    watchdogMs: (2 * (SECONDS + WARMUP_SECONDS) + 900) * 1000,
+    watchdogMs: (3 * (SECONDS + WARMUP_SECONDS) + 900) * 1000,
     onExit: () => hub?.child.kill('SIGKILL'),
   });
   try {
@@ -276,20 +292,35 @@ async function main() {
     const { admin, members, reward } = await setUpHub(hub.base);
 
     const hubRun = await measureHub(hub, members, reward);
-    const raw = await measureRaw(
+    const { floor: raw, withRecords: rawWithRecords } = await measureRaw(
       client.db(),
       members.map((m) => m.id),
     );
     const invariants = await checkInvariants(hub, admin, members, reward, hubDb);
 
     const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
-    const ratios = { throughput: ratio(hubRun.perSec, raw.perSec), p95: ratio(raw.p95, hubRun.p95) };
+    const ratios = {
+      throughput: ratio(hubRun.perSec, raw.perSec),
+      p95: ratio(raw.p95, hubRun.p95),
+      withRecords: ratio(hubRun.perSec, rawWithRecords.perSec),
+    };
     const versions = { node: process.version, engine: db.engine, server: info.ferretdbVersion ?? info.version };
     versions.autocannon = require('autocannon/package.json').version;
     versions.driver = require('mongodb/package.json').version;
     const at = new Date().toISOString();
     const file = join(ROOT, 'bench/results', `rewards-${at.replace(/[:.]/g, '-')}.json`);
-    const result = { benchmark: 'rewards', at, ...SETTINGS, versions, hub: hubRun, raw, ratios, invariants, file };
+    const result = {
+      benchmark: 'rewards',
+      at,
+      ...SETTINGS,
+      versions,
+      hub: hubRun,
+      raw,
+      rawWithRecords,
+      ratios,
+      invariants,
+      file,
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
     report(result);
