@@ -74,6 +74,27 @@ describe('platform', () => {
     await counters.drop();
   });
 
+  it('has the database keep only the latest N of a $push with $slice, under concurrency (the tallies rely on it)', async () => {
+    // FerretDB 1.24 applies $push without its $slice; our build (hub.6) applies it as MongoDB does.
+    const tallies = (await db()).collection<{ _id: string; n: number; latest: number[] }>('platform_slice_probe');
+    const id = unique('slice');
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        tallies.updateOne(
+          { _id: id },
+          { $inc: { n: 1 }, $push: { latest: { $each: [i, i], $slice: -5 } } },
+          { upsert: true },
+        ),
+      ),
+    );
+    const stored = (await tallies.findOne({ _id: id }))!;
+    expect(stored.n).toBe(30);
+    expect(stored.latest).toHaveLength(5);
+    await tallies.updateOne({ _id: id }, { $push: { latest: { $each: [100, 101], $slice: -3 } } });
+    expect((await tallies.findOne({ _id: id }))!.latest).toEqual([stored.latest[4], 100, 101]);
+    await tallies.drop();
+  });
+
   it('lists tiers in ascending order', async () => {
     const tiers = (await http().get('/api/tiers').set(bearer(admin.token)).expect(200)).body.items;
     expect(tiers.map((t: { key: string }) => t.key)).toEqual(['member', 'silver', 'gold', 'platinum', 'diamond']);

@@ -32,7 +32,8 @@ const NO_FIELDS = { applied: 0 } as const;
  * The running tallies. Every increment is applied once per response token, whatever the
  * concurrency and however often a response is finished again after a crash: the token goes into
  * the document in the same conditional update as the `$inc` (see database/guards.ts), through
- * AtomicWrites, so it is one atomic update on MongoDB and a leased one on FerretDB.
+ * AtomicWrites, so it is one atomic update on MongoDB and on our FerretDB build, and a leased one on
+ * any other FerretDB.
  *
  * Every response of a campaign moves the same few documents (the campaign's, its organization's,
  * its tier's, its week's), so writes to one document are merged: while one is being written, the
@@ -159,7 +160,8 @@ export class TalliesRepository {
   /**
    * The merged update: the increments, each token's guard (and the guard slots past their
    * retention dropped), the released guards, the latest texts. `current` is the document as read
-   * under the lease on FerretDB (null on MongoDB, where `$push` with `$slice` keeps the texts).
+   * under the lease on a FerretDB that ignores `$slice` (null on MongoDB and on our build, where `$push`
+   * with `$slice` keeps the texts).
    */
   private update(target: TallyTarget, parts: TallyPart[], current: Tally | null, released: string[]) {
     const $inc: Record<string, number> = {};

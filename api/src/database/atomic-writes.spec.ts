@@ -6,8 +6,12 @@ interface Account {
   _id: string;
   balance: number;
   status?: string;
+  latest?: number[];
 }
-const AccountSchema = new Schema({ _id: String, balance: Number, status: String }, { versionKey: false });
+const AccountSchema = new Schema(
+  { _id: String, balance: Number, status: String, latest: [Number] },
+  { versionKey: false },
+);
 
 /**
  * Conditional updates on the embedded FerretDB, with leases (what a stock FerretDB needs: it loses
@@ -98,8 +102,8 @@ describe('AtomicWrites.updateOne on the embedded FerretDB', () => {
     expect(seen).toEqual([expect.objectContaining({ balance: 7 })]); // FerretDB: read under the lease
   });
 
-  it('takes a lease for an update built from the document even where the server serializes writes', async () => {
-    const [a, b] = [await db.atomicWrites('none'), await db.atomicWrites('none')];
+  it('builds an update from the document read under a lease where leases are taken: exact under concurrency', async () => {
+    const [a, b] = [await db.atomicWrites(), await db.atomicWrites()];
     await accounts.create({ _id: 'built', balance: 0 });
     // Each update is built from the balance read: without a lease two could read the same one.
     await allAtOnce(40, (i) =>
@@ -108,6 +112,26 @@ describe('AtomicWrites.updateOne on the embedded FerretDB', () => {
       })),
     );
     expect((await accounts.findById('built').lean())!.balance).toBe(40);
+  });
+
+  it('on our build (hub.6: $push takes $slice) builds the update without a read, as on MongoDB: one exact trip', async () => {
+    const [a, b] = [await db.atomicWrites('none'), await db.atomicWrites('none')];
+    const seen = new Set<unknown>();
+    await allAtOnce(40, (i) =>
+      (i % 2 ? a : b).updateOne(
+        accounts,
+        { _id: 'sliced' },
+        (current) => {
+          seen.add(current);
+          return { $inc: { balance: 1 }, $push: { latest: { $each: [i], $slice: -3 } } };
+        },
+        { upsert: true },
+      ),
+    );
+    expect([...seen]).toEqual([null]);
+    const stored = (await accounts.collection.findOne({ _id: 'sliced' as never }))!;
+    expect(stored.balance).toBe(40);
+    expect(stored.latest).toHaveLength(3);
   });
 
   it('lets a primitive run inside run() for the same document without waiting on itself', async () => {

@@ -11,7 +11,7 @@ import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import sift from 'sift';
 import { isDuplicateKey } from '../common/database-errors';
-import { serializesWrites } from './ferretdb-installer';
+import { serializesWrites, slicesPushes } from './ferretdb-installer';
 import { slotsBeyondBlindEviction } from './guards';
 import type { LeaseStore } from './lease';
 
@@ -57,8 +57,9 @@ export interface ConditionalUpdateResult<T> {
  * How the server keeps one document's read-modify-write whole:
  * - `server`: MongoDB applies a conditional update (`{_id, balance: {$gte: 5}}` + `$inc`) atomically.
  * - `serialized`: our FerretDB build (SERIALIZED_WRITES_PATCH) runs the write commands of one
- *   document one at a time, so a conditional update is atomic there too; but it ignores `$push`'s
- *   `$slice`, so an update that must be built from the document still reads it first, under a lease.
+ *   document one at a time, so a conditional update is atomic there too. Builds before hub.6 ignore
+ *   `$push`'s `$slice`, so there an update that must be built from the document still reads it
+ *   first, under a lease; from hub.6 (PUSH_SLICE_PATCH) it is written in one trip as on MongoDB.
  * - `leased`: any other FerretDB 1.24 reads the document, changes it in Go and writes it back with
  *   no isolation (measured on the release: 200 concurrent `$inc` of 1 left 18; 47 of 50 concurrent
  *   `balance >= 3` debits of 10 succeeded): every write to a document runs under a lease.
@@ -87,6 +88,8 @@ export class AtomicWrites implements OnApplicationBootstrap {
   /** Keys this async context holds, so a primitive called inside `run` for the same document does not wait on itself. */
   private readonly held = new AsyncLocalStorage<Set<string>>();
   private isolation: WriteIsolation = 'leased';
+  /** The server applies every update operator the hub writes (`$push` with `$slice` too): nothing is built from a read. */
+  private fullUpdates = false;
 
   constructor(
     @InjectConnection() private readonly connection: Connection,
@@ -99,6 +102,7 @@ export class AtomicWrites implements OnApplicationBootstrap {
     const ferretDb = typeof info.ferretdbVersion === 'string' ? info.ferretdbVersion : null;
     this.isolation = ferretDb === null ? 'server' : serializesWrites(ferretDb) ? 'serialized' : 'leased';
     if (ferretDb !== null && this.forceLeases) this.isolation = 'leased';
+    this.fullUpdates = this.isolation === 'server' || (this.isolation === 'serialized' && slicesPushes(ferretDb ?? ''));
     if (ferretDb !== null) {
       this.logger.log(
         this.isolation === 'leased'
@@ -116,8 +120,9 @@ export class AtomicWrites implements OnApplicationBootstrap {
   /**
    * One conditional update of the document `filter._id` (see the class comment). Given as an
    * object, the update is one round trip on either server. Given as a function, it is built from
-   * the document as it is (FerretDB then reads it first, under the lease; MongoDB passes null):
-   * only for updates that cannot be written without it.
+   * the document as it is where the server cannot apply the update alone (a stock FerretDB, our
+   * builds before hub.6: read first, under the lease); MongoDB and our later builds pass null, so
+   * the function must then write an update correct without the read (`$push` with `$slice`).
    */
   async updateOne<T>(
     model: Model<T>,
@@ -127,7 +132,8 @@ export class AtomicWrites implements OnApplicationBootstrap {
   ): Promise<ConditionalUpdateResult<T>> {
     const returnDocument = options.returnDocument ?? 'before';
     const upsert = options.upsert ?? false;
-    if (this.isolation === 'server') {
+    if (this.fullUpdates) {
+      // MongoDB, or our build from hub.6: a conditional update is atomic and takes every operator.
       const built = typeof update === 'function' ? update(null) : update;
       return this.updateInOneTrip(model, filter, built, upsert, returnDocument);
     }

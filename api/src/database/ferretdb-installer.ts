@@ -9,7 +9,7 @@ const run = promisify(execFile);
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** What we build: the release plus our PATCHES. A different stamp rebuilds. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.5`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.6`;
 
 /**
  * Whether a FerretDB reporting `ferretdbVersion` is one of our builds with SERIALIZED_WRITES_PATCH
@@ -18,6 +18,15 @@ export const FERRETDB_BUILD = `${FERRETDB_VERSION}+hub.5`;
 export function serializesWrites(ferretdbVersion: string): boolean {
   const build = /\+hub\.(\d+)$/.exec(ferretdbVersion);
   return build !== null && Number(build[1]) >= 4;
+}
+
+/**
+ * Whether a FerretDB reporting `ferretdbVersion` is one of our builds with PUSH_SLICE_PATCH (hub.6
+ * and later): there `$push` with `$each` and `$slice` keeps the last N, as on MongoDB.
+ */
+export function slicesPushes(ferretdbVersion: string): boolean {
+  const build = /\+hub\.(\d+)$/.exec(ferretdbVersion);
+  return build !== null && Number(build[1]) >= 6;
 }
 
 interface SourcePatch {
@@ -209,7 +218,56 @@ const QUEUED_WRITERS_PATCH: SourcePatch[] = [
   },
 ];
 
-const PATCHES = [ID_LOOKUP_PATCH, ID_WITH_CONDITIONS_PATCH, ...SERIALIZED_WRITES_PATCH, ...QUEUED_WRITERS_PATCH];
+/**
+ * FerretDB 1.24 applies `$push: {field: {$each: [...], $slice: -N}}` without the `$slice`: the array
+ * grows for ever. The campaign tallies keep the latest few text answers that way (as on MongoDB),
+ * so on a stock FerretDB they read the document first and write the trimmed array back, under a
+ * lease. Our build applies `$slice` as MongoDB does (negative: the last N, positive: the first N, 0:
+ * none), so the tallies write in one findAndModify there too.
+ */
+const PUSH_SLICE_PATCH: SourcePatch = {
+  file: join('internal', 'handler', 'common', 'update_array_operators.go'),
+  from: '\tif err = doc.SetByPath(path, array); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n\n\treturn changed, nil\n}\n\n// processAddToSetArrayUpdateExpression',
+  to: [
+    '\tif pushDoc, ok := pushVal.(*types.Document); ok && pushDoc.Has("$slice") {',
+    '\t\tvar keep int64',
+    '\t\tswitch n := must.NotFail(pushDoc.Get("$slice")).(type) {',
+    '\t\tcase int32:',
+    '\t\t\tkeep = int64(n)',
+    '\t\tcase int64:',
+    '\t\t\tkeep = n',
+    '\t\tcase float64:',
+    '\t\t\tkeep = int64(n)',
+    '\t\tdefault:',
+    '\t\t\treturn false, NewUpdateError(handlererrors.ErrBadValue, "The value for $slice must be an integer value", command)',
+    '\t\t}',
+    '\t\tfrom, to := int64(0), int64(array.Len())',
+    '\t\tif keep < 0 && -keep < to {',
+    '\t\t\tfrom = to + keep',
+    '\t\t} else if keep >= 0 && keep < to {',
+    '\t\t\tto = keep',
+    '\t\t}',
+    '\t\tif from != 0 || to != int64(array.Len()) {',
+    '\t\t\tsliced := types.MakeArray(int(to - from))',
+    '\t\t\tfor i := from; i < to; i++ {',
+    '\t\t\t\tsliced.Append(must.NotFail(array.Get(int(i))))',
+    '\t\t\t}',
+    '\t\t\tarray = sliced',
+    '\t\t\tchanged = true',
+    '\t\t}',
+    '\t}',
+    '',
+    '\tif err = doc.SetByPath(path, array); err != nil {\n\t\treturn false, lazyerrors.Error(err)\n\t}\n\n\treturn changed, nil\n}\n\n// processAddToSetArrayUpdateExpression',
+  ].join('\n'),
+};
+
+const PATCHES = [
+  ID_LOOKUP_PATCH,
+  ID_WITH_CONDITIONS_PATCH,
+  ...SERIALIZED_WRITES_PATCH,
+  ...QUEUED_WRITERS_PATCH,
+  PUSH_SLICE_PATCH,
+];
 const ADDITIONS = [SERIALIZED_WRITES_FILE];
 
 /** The stamp written beside the binary when we built it, or null. */

@@ -43,14 +43,16 @@ export class UsersRepository {
     return this.users.findById(id).lean<UserRecord>().exec();
   }
 
-  /** Several users in one query (names for a page of a list). */
-  findByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return this.users
-      .find({ _id: trusted({ $in: ids }) })
-      .select({ passwordHash: 0 })
-      .lean<UserRecord[]>()
-      .exec();
+  /**
+   * Several users (names for a page of a list, a batch of an export), one `_id` look-up each, all
+   * at once: FerretDB answers `_id: {$in}` by scanning every user (a 10,000-row CSV export took
+   * 38 s, 50 scans of the users), but each `_id` from its index. Missing ones are left out.
+   */
+  async findByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
+    const found = await Promise.all(
+      ids.map((id) => this.users.findById(id).select({ passwordHash: 0 }).lean<UserRecord>().exec()),
+    );
+    return found.filter((user): user is UserRecord => user !== null);
   }
 
   findByEmail(email: string): Promise<UserRecord | null> {
