@@ -14,6 +14,7 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { ReferralsService } from '../referrals/referrals.service';
 import { UsersRepository } from '../users/users.repository';
 import { toUserDto } from '../users/users.service';
+import { VerifiedTokens } from './verified-tokens';
 import type { LoginDto, RegisterDto, SessionDto } from './dto/auth.dto';
 
 export interface TokenClaims {
@@ -25,6 +26,7 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   /** Verified against when the email is unknown, so both failures take the same time. */
   private dummyHash: Promise<string> = argon2.hash('not-a-real-password');
+  private readonly tokens: VerifiedTokens;
 
   constructor(
     private readonly users: UsersRepository,
@@ -32,7 +34,9 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly jwt: JwtService,
     private readonly config: HubConfig,
     private readonly referrals: ReferralsService,
-  ) {}
+  ) {
+    this.tokens = new VerifiedTokens(jwt);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { HUB_ADMIN_EMAIL: email, HUB_ADMIN_PASSWORD: password } = this.config;
@@ -68,11 +72,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   verify(token: string): TokenClaims | null {
-    try {
-      return this.jwt.verify<TokenClaims>(token);
-    } catch {
-      return null;
-    }
+    return this.tokens.verify(token);
   }
 
   /** Creates a staff account (or returns the existing one); used by the admin bootstrap and demo data. */
