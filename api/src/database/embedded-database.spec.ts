@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engineArgs, findOnPath } from './embedded-database';
+import { engineArgs, engineEnv, findOnPath } from './embedded-database';
 
 describe('embedded database', () => {
   it('starts FerretDB on SQLite, on loopback, without telemetry or a debug listener', () => {
@@ -27,6 +27,12 @@ describe('embedded database', () => {
       '27018',
       '--quiet',
     ]);
+  });
+
+  it('lets FerretDB collect garbage less often, under a memory ceiling, unless the environment says otherwise', () => {
+    expect(engineEnv('ferretdb', { PATH: '/bin' })).toEqual({ PATH: '/bin', GOGC: '400', GOMEMLIMIT: '512MiB' });
+    expect(engineEnv('ferretdb', { GOGC: '100', GOMEMLIMIT: '1GiB' })).toEqual({ GOGC: '100', GOMEMLIMIT: '1GiB' });
+    expect(engineEnv('mongod', { PATH: '/bin' })).toEqual({ PATH: '/bin' });
   });
 
   it('finds an executable on the PATH', () => {

@@ -24,6 +24,9 @@ export interface NewUser {
 
 export type ProfileChanges = Partial<Pick<User, 'displayName' | 'locale' | 'timezone' | 'leaderboardOptIn'>>;
 
+/** `_id` look-ups one `findByIds` has in flight at once. */
+const LOOKUPS_AT_ONCE = 50;
+
 /** The only place that touches the users collection; every update is atomic by contract (AtomicWrites). */
 @Injectable()
 export class UsersRepository {
@@ -49,9 +52,16 @@ export class UsersRepository {
    * 38 s, 50 scans of the users), but each `_id` from its index. Missing ones are left out.
    */
   async findByIds(ids: Types.ObjectId[]): Promise<UserRecord[]> {
-    const found = await Promise.all(
-      ids.map((id) => this.users.findById(id).select({ passwordHash: 0 }).lean<UserRecord>().exec()),
-    );
+    const found: Array<UserRecord | null> = [];
+    // At most LOOKUPS_AT_ONCE in flight: a 200-row export batch at once grew the hub's RSS by 30 MB.
+    for (let start = 0; start < ids.length; start += LOOKUPS_AT_ONCE) {
+      const chunk = ids.slice(start, start + LOOKUPS_AT_ONCE);
+      found.push(
+        ...(await Promise.all(
+          chunk.map((id) => this.users.findById(id).select({ passwordHash: 0 }).lean<UserRecord>().exec()),
+        )),
+      );
+    }
     return found.filter((user): user is UserRecord => user !== null);
   }
 
