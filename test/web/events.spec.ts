@@ -13,12 +13,20 @@ import {
 
 const PHONE = { width: 375, height: 740 };
 
-/** An event made by the demo manager through the API, for everyone, starting `inMinutes` from now. */
-async function createEvent(request: APIRequestContext, fields: Record<string, unknown>, inMinutes = 48 * 60) {
-  const manager = await cachedLogin(request, 'manager@hub.demo');
+/**
+ * An event made through the API, starting `inMinutes` from now: by the demo manager (for everyone),
+ * or by the staff member whose token is `asToken` (a manager of one organization: for theirs).
+ */
+async function createEvent(
+  request: APIRequestContext,
+  fields: Record<string, unknown>,
+  inMinutes = 48 * 60,
+  asToken?: string,
+) {
+  const token = asToken ?? (await cachedLogin(request, 'manager@hub.demo')).token;
   const start = Date.now() + inMinutes * 60_000;
   const response = await request.post('/api/events', {
-    headers: bearer(manager.token),
+    headers: bearer(token),
     data: {
       title: `Install clinic ${randomUUID().slice(0, 8)}`,
       description: 'Bring your questions.',
@@ -250,20 +258,12 @@ test('a manager of one organization sees a shared event read-only and edits one 
   });
   expect(promoted.status()).toBe(200);
   const shared = await createEvent(request, {});
-  const mine = await request.post('/api/events', {
-    headers: bearer(local.token),
-    data: {
-      title: `Depot breakfast ${randomUUID().slice(0, 8)}`,
-      description: 'Coffee and the new heat pump range.',
-      kind: 'club',
-      startsAt: new Date(Date.now() + 72 * 3_600_000).toISOString(),
-      endsAt: new Date(Date.now() + 73 * 3_600_000).toISOString(),
-      timezone: 'Europe/Stockholm',
-      points: 20,
-    },
-  });
-  expect(mine.status(), await mine.text()).toBe(201);
-  const own = (await mine.json()) as { id: string };
+  const own = await createEvent(
+    request,
+    { title: `Depot breakfast ${randomUUID().slice(0, 8)}` },
+    72 * 60,
+    local.token,
+  );
 
   await page.setViewportSize(PHONE);
   await signIn(page, local.email, local.password);
