@@ -102,6 +102,7 @@ describe('events: staff act within their organization', () => {
     // No organization named: theirs, not everyone's.
     const mine = await createEvent(managerB, body({ audience: undefined }));
     expect(mine.audience).toMatchObject({ organizationIds: [other.id] });
+    expect(mine.changeable).toBe(true);
     const outsider = await registerMember(program.organization.inviteCode, 'outsider');
     await getEvent(outsider, mine.id).expect(404);
     await getEvent(managerA, mine.id).expect(404);
@@ -136,7 +137,9 @@ describe('events: staff act within their organization', () => {
     const before = await stored(shared.id);
 
     expect(await ids(managerB)).toContain(shared.id);
-    await getEvent(managerB, shared.id).expect(200);
+    // The console is told it may not change it (as the 403s below say), an admin that it may.
+    expect((await getEvent(managerB, shared.id).expect(200)).body.changeable).toBe(false);
+    expect((await getEvent(program.admin, shared.id).expect(200)).body.changeable).toBe(true);
     const list = (await http().get(`/api/events/${shared.id}/attendees`).set(as(managerB)).expect(200)).body.items;
     expect(list.map((row: { userId: string }) => row.userId)).toEqual([memberB.id]);
 

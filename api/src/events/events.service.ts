@@ -60,6 +60,15 @@ export function staffScope(caller: Principal): string | null {
 }
 
 /**
+ * Whether staff acting within `scope` may edit or cancel the event: anyone without a scope; staff
+ * of one organization only an event aimed at it alone (one shared with others is an admin's).
+ */
+export function changeableWithin(event: Pick<Event, 'audience'>, scope: string | null): boolean {
+  const named = event.audience?.organizationIds ?? [];
+  return !scope || (named.length > 0 && named.every((org) => org.toHexString() === scope));
+}
+
+/**
  * Club events, workshops and webinars: the manager console (create, edit, cancel), what each
  * member sees (audience, tier lock, their own RSVP) and the facts notifications carry. Seats and
  * the waitlist: RsvpService; check-in and attendees: AttendanceService; calendars: CalendarService.
@@ -238,9 +247,7 @@ export class EventsService {
    */
   private async managed(caller: Principal, id: string): Promise<Event> {
     const event = await this.staffFind(caller, id);
-    const scope = staffScope(caller);
-    const named = event.audience?.organizationIds ?? [];
-    if (scope && !(named.length && named.every((org) => org.toHexString() === scope))) {
+    if (!changeableWithin(event, staffScope(caller))) {
       throw new ForbiddenException('This event is shared with other organizations: only an admin can change it');
     }
     return event;
@@ -301,6 +308,7 @@ export class EventsService {
       minTierName: event.minTier ? this.tierName(event.minTier) : null,
       detail,
       staff: staff && isStaff(caller),
+      changeable: staff && isStaff(caller) && changeableWithin(event, staffScope(caller)),
     });
   }
 

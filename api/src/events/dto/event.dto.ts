@@ -178,6 +178,11 @@ export class EventDto {
   joinUrl?: string | null;
   @ApiPropertyOptional({ description: 'Staff only' }) checkInCode?: string;
   @ApiPropertyOptional({ type: AudienceDto, description: 'Staff only' }) audience?: Required<AudienceDto>;
+  @ApiPropertyOptional({
+    description:
+      'Staff only: whether I may edit or cancel it (staff of one organization: only events aimed at it alone)',
+  })
+  changeable?: boolean;
 }
 
 /** What the viewer's own situation adds to an event. */
@@ -190,6 +195,8 @@ export interface EventViewer {
   /** The event page (description), not a list row. */
   detail: boolean;
   staff: boolean;
+  /** Staff who may edit or cancel it (see `changeableWithin`). */
+  changeable: boolean;
 }
 
 export function mapEvent(event: Event, viewer: EventViewer): EventDto {
@@ -223,6 +230,7 @@ export function mapEvent(event: Event, viewer: EventViewer): EventDto {
   if (viewer.staff) {
     dto.checkInCode = event.checkInCode;
     dto.audience = mapAudience(event.audience);
+    dto.changeable = viewer.changeable;
   }
   return dto;
 }
