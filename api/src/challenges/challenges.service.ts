@@ -10,7 +10,7 @@ import { audienceMember, inAudience, toAudience } from '../common/audience/audie
 import { DomainEventBus } from '../common/domain-event-bus';
 import { toObjectId } from '../common/pagination';
 import { refuseNulls } from '../common/patch';
-import { isStaff, type Principal } from '../common/roles';
+import { isStaff, staffScope, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { ActivitiesService } from '../engine/activities.service';
 import { EngineCounters } from '../engine/engine-counters';
@@ -113,11 +113,11 @@ export class ChallengesService {
   ): Promise<SubmissionDto[]> {
     const challengeId = filter.challengeId ? toObjectId(filter.challengeId, 'challenge id') : undefined;
     if (challengeId && !(await this.repository.find(challengeId))) throw new NotFoundException('Challenge not found');
-    const scoped = !caller.roles.includes('admin') && caller.organizationId;
+    const scope = staffScope(caller);
     const rows = await this.repository.listSubmissions({
       challengeId,
       status: filter.status,
-      organizationId: scoped ? new Types.ObjectId(caller.organizationId!) : undefined,
+      organizationId: scope ? new Types.ObjectId(scope) : undefined,
     });
     return this.toSubmissionDtos(rows);
   }
@@ -129,8 +129,8 @@ export class ChallengesService {
     comment?: string,
   ): Promise<SubmissionDto> {
     const submission = await this.repository.findSubmission(toObjectId(id, 'submission id'));
-    const scoped = !caller.roles.includes('admin') && caller.organizationId;
-    if (!submission || (scoped && submission.organizationId?.toHexString() !== caller.organizationId)) {
+    const scope = staffScope(caller);
+    if (!submission || (scope && submission.organizationId?.toHexString() !== scope)) {
       throw new NotFoundException('Submission not found');
     }
     const decided = await this.repository.decide(

@@ -19,3 +19,11 @@ export function hasAnyRole(principal: Pick<Principal, 'roles'>, allowed: readonl
 export function isStaff(principal: Pick<Principal, 'roles'>): boolean {
   return hasAnyRole(principal, STAFF_ROLES);
 }
+
+/**
+ * The organization a staff caller acts within, everywhere in the hub: staff who belong to one
+ * work only with what concerns it; admins and staff without one (null) with everything.
+ */
+export function staffScope(caller: Pick<Principal, 'roles' | 'organizationId'>): string | null {
+  return !caller.roles.includes('admin') && caller.organizationId ? caller.organizationId : null;
+}

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { DomainEventBus } from '../common/domain-event-bus';
 import { toObjectId } from '../common/pagination';
-import type { Principal } from '../common/roles';
+import { staffScope, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { HubConfig } from '../config/hub-config';
 import { MemberCache } from '../engine/member-cache';
@@ -130,10 +130,10 @@ export class CertificatesService {
     query: { courseSlug?: string; cursor?: string; limit?: number },
   ): Promise<StaffCertificateListDto> {
     const limit = query.limit ?? 50;
-    const scoped = !caller.roles.includes('admin') && caller.organizationId;
+    const scope = staffScope(caller);
     const rows = await this.certificates.list(
       {
-        organizationId: scoped ? toObjectId(caller.organizationId!) : undefined,
+        organizationId: scope ? toObjectId(scope) : undefined,
         courseSlug: query.courseSlug,
         after: query.cursor ? decodeCursor(query.cursor) : undefined,
       },

@@ -3,14 +3,14 @@ import { stringify } from 'csv-stringify/sync';
 import { Types } from 'mongoose';
 import { inAudience, audienceMember } from '../common/audience/audience';
 import { toObjectId } from '../common/pagination';
-import type { Principal } from '../common/roles';
+import { staffScope, type Principal } from '../common/roles';
 import { ActivitiesService } from '../engine/activities.service';
 import { UsersService } from '../users/users.service';
 import type { UserRecord } from '../users/users.repository';
 import { normalizeCheckInCode } from './check-in-code';
 import type { AttendeeDto, CheckInResultDto } from './dto/event.dto';
 import { checkInState, checkInWindow } from './event-time';
-import { EventsService, staffScope } from './events.service';
+import { EventsService } from './events.service';
 import { RsvpsRepository } from './rsvps.repository';
 import type { Event } from './schemas/event.schema';
 

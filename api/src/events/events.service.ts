@@ -13,7 +13,7 @@ import { DomainEventBus } from '../common/domain-event-bus';
 import type { EventFacts } from '../common/domain-events';
 import { toObjectId } from '../common/pagination';
 import { refuseNulls } from '../common/patch';
-import { isStaff, type Principal } from '../common/roles';
+import { isStaff, staffScope, type Principal } from '../common/roles';
 import { ContentService } from '../content/content.service';
 import { MemberCache } from '../engine/member-cache';
 import type { UserRecord } from '../users/users.repository';
@@ -49,14 +49,6 @@ export function readTime(value: string, zone: string, field: string): Date {
   const parsed = DateTime.fromISO(value, { zone, setZone: false });
   if (!parsed.isValid) throw new BadRequestException(`${field} is not a valid date`);
   return parsed.toJSDate();
-}
-
-/**
- * The organization a staff caller acts within, as everywhere in the hub: staff who belong to one
- * work only with the events aimed at it; admins and staff without one (null) with every event.
- */
-export function staffScope(caller: Principal): string | null {
-  return !caller.roles.includes('admin') && caller.organizationId ? caller.organizationId : null;
 }
 
 /**

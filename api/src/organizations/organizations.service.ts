@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { Types } from 'mongoose';
 import { Page, toObjectId, toPage } from '../common/pagination';
-import { isStaff, type Principal } from '../common/roles';
+import { isStaff, staffScope, type Principal } from '../common/roles';
 import { TtlCache } from '../common/ttl-cache';
 import { HubConfig } from '../config/hub-config';
 import type { OrganizationDto, TeamDto } from './dto/organization.dto';
@@ -82,8 +82,8 @@ export class OrganizationsService {
    */
   async getManageable(caller: Principal, id: string): Promise<Organization> {
     const organization = await this.getVisible(caller, id);
-    const boundElsewhere = caller.organizationId !== null && caller.organizationId !== organization._id.toHexString();
-    if (!caller.roles.includes('admin') && boundElsewhere) {
+    const scope = staffScope(caller);
+    if (scope && scope !== organization._id.toHexString()) {
       throw new ForbiddenException('You manage another organization: ask a program admin');
     }
     return organization;
