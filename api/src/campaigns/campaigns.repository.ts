@@ -6,6 +6,7 @@ import { audienceFilter, type AudienceMember } from '../common/audience/audience
 import { insertOnce } from '../common/database-errors';
 import { afterKeyset, type Keyset, olderThan } from '../common/pagination';
 import { AtomicWrites } from '../database/atomic-writes';
+import { CommandGroups, GroupedInserts } from '../database/command-groups';
 import { Campaign } from './schemas/campaign.schema';
 import {
   CampaignResponse,
@@ -41,7 +42,24 @@ export class CampaignsRepository {
     @InjectModel(PendingResponse.name) private readonly pending: Model<PendingResponse>,
     @InjectModel(ReminderMark.name) private readonly reminders: Model<ReminderMark>,
     private readonly atomic: AtomicWrites,
-  ) {}
+  ) {
+    // Every response inserts into these three: concurrent responses share each insert command.
+    this.newPending = new GroupedInserts(pending.collection);
+    this.newParticipants = new GroupedInserts(participants.collection);
+    this.newResponses = new GroupedInserts(responses.collection);
+  }
+
+  private readonly newPending: GroupedInserts<PendingResponse>;
+  private readonly newParticipants: GroupedInserts<Participant>;
+  private readonly newResponses: GroupedInserts<CampaignResponse>;
+  /** In-flight records being closed: one conditional delete each, grouped into one command. */
+  private readonly closes = new CommandGroups<{ id: string; owner: string }, boolean>(async (closes) => {
+    const held = closes.map(({ id, owner }) => ({ _id: id, owner }));
+    const { deletedCount } = await this.pending.deleteMany({ $or: held }).exec();
+    // All gone by this command: each was its caller's to remove. Fewer: some had been taken over
+    // (or closed) by someone else meanwhile, and the count does not say which, so none is claimed.
+    return closes.map(() => deletedCount === closes.length);
+  });
 
   async create(campaign: NewCampaign): Promise<Campaign> {
     return (await this.campaigns.create(campaign)).toObject();
@@ -141,9 +159,7 @@ export class CampaignsRepository {
    */
   async openResponse(plan: ResponsePlan): Promise<boolean> {
     const id = participantId(plan.campaignId, plan.userId);
-    const opened = await insertOnce(() =>
-      this.pending.create({ _id: id, plan, owner: plan.token, openedAt: new Date() }),
-    );
+    const opened = await this.newPending.insert({ _id: id, plan, owner: plan.token, openedAt: new Date() });
     if (!opened) return false;
     if (await this.claimParticipation(plan)) return true;
     await this.closeResponse(plan, plan.token);
@@ -153,19 +169,19 @@ export class CampaignsRepository {
   /** Inserts the marker; true when it is this plan's (now, or by an earlier run of the same plan). */
   async claimParticipation(plan: ResponsePlan): Promise<boolean> {
     const id = participantId(plan.campaignId, plan.userId);
-    const marker = {
+    const marker: Participant = {
       _id: id,
       campaignId: new Types.ObjectId(plan.campaignId),
       userId: new Types.ObjectId(plan.userId),
       token: plan.token,
     };
-    if (await insertOnce(() => this.participants.create(marker))) return true;
+    if (await this.newParticipants.insert(marker)) return true;
     return (await this.participants.findById(id).lean<Participant>().exec())?.token === plan.token;
   }
 
   /** Stores the answers once (a replay finds them there). */
   async storeAnswers(plan: ResponsePlan): Promise<void> {
-    const answers: Partial<CampaignResponse> = {
+    const answers: CampaignResponse = {
       _id: new Types.ObjectId(plan.responseId),
       campaignId: new Types.ObjectId(plan.campaignId),
       answers: plan.answers,
@@ -178,14 +194,19 @@ export class CampaignsRepository {
         tierKey: plan.tierKey,
       });
     }
-    await insertOnce(() => this.responses.create(answers));
+    await this.newResponses.insert(answers);
   }
 
-  /** Ends the in-flight record if `owner` still holds it: true when this call removed it. */
+  /**
+   * Ends the in-flight record if `owner` still holds it: true when this call certainly removed it
+   * (false: someone else holds or removed it, or that cannot be told).
+   */
   closeResponse(plan: Pick<ResponsePlan, 'campaignId' | 'userId'>, owner: string): Promise<boolean> {
     const id = participantId(plan.campaignId, plan.userId);
-    // One conditional delete: atomic on MongoDB and our FerretDB build; a stock FerretDB's lease
-    // keeps a take-over from landing between its read and its delete.
+    // One conditional delete: atomic on MongoDB and our FerretDB build, so concurrent closes share
+    // a command. A stock FerretDB's lease keeps a take-over from landing between its read and its
+    // delete: there each goes alone, under its lease.
+    if (!this.atomic.usesLeases) return this.closes.submit({ id, owner });
     return this.atomic.run(this.pending, id, async () => {
       const { deletedCount } = await this.pending.deleteOne({ _id: id, owner }).exec();
       return deletedCount === 1;

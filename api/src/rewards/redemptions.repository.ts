@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted, Types } from 'mongoose';
-import { insertOnce } from '../common/database-errors';
 import { AtomicWrites } from '../database/atomic-writes';
+import { GroupedInserts } from '../database/command-groups';
 import { FailureReason, Redemption, RedemptionState, type RedemptionStatus } from './schemas/redemption.schema';
 
 export type NewRedemption = Omit<Redemption, 'createdAt' | 'updatedAt'>;
@@ -27,14 +27,16 @@ export class RedemptionsRepository {
   constructor(
     @InjectModel(Redemption.name) private readonly redemptions: Model<Redemption>,
     private readonly atomic: AtomicWrites,
-  ) {}
+  ) {
+    this.newRedemptions = new GroupedInserts(redemptions.collection);
+  }
+
+  private readonly newRedemptions: GroupedInserts<Redemption>;
 
   /** Writes a new redemption (the commit point of its steps); false when its `_id` exists. */
   insert(redemption: NewRedemption): Promise<boolean> {
     const now = new Date();
-    return insertOnce(() =>
-      this.redemptions.collection.insertOne({ ...redemption, createdAt: now, updatedAt: now } as never),
-    );
+    return this.newRedemptions.insert({ ...redemption, createdAt: now, updatedAt: now } as never);
   }
 
   find(id: string): Promise<Redemption | null> {
