@@ -76,6 +76,26 @@ describe('CampaignsRepository (embedded FerretDB, two processes)', () => {
     expect(await b.closeResponse(opened, owner)).toBe(true);
   });
 
+  it('closes concurrent responses together, and never one that another owner holds', async () => {
+    const campaignId = new Types.ObjectId().toHexString();
+    const plans = Array.from({ length: 20 }, () => plan(campaignId, new Types.ObjectId().toHexString()));
+    expect(
+      (await allAtOnce(20, (i) => a.openResponse(plans[i]))).every((o) => o.status === 'fulfilled' && o.value),
+    ).toBe(true);
+    const taken = plans[7];
+    expect(await b.takeOver(`${campaignId}:${taken.userId}`, taken.token, 'sweep')).toBe(true);
+    // All 20 close at once on one process: the 19 it still owns go; the one taken over stays.
+    const closes = await allAtOnce(20, (i) => a.closeResponse(plans[i], plans[i].token));
+    expect(closes.every((c) => c.status === 'fulfilled')).toBe(true);
+    const left = (await a.inFlightSince(new Date(Date.now() + 1000), 100)).filter(
+      (p) => p.plan.campaignId === campaignId,
+    );
+    expect(left.map((p) => [p._id, p.owner])).toEqual([[`${campaignId}:${taken.userId}`, 'sweep']]);
+    // Whoever closed alongside the taken one cannot tell its own from the count: none is claimed.
+    expect((closes[7] as PromiseFulfilledResult<boolean>).value).toBe(false);
+    expect(await b.closeResponse(taken, 'sweep')).toBe(true);
+  });
+
   it('claims a reminder once across processes', async () => {
     const campaignId = new Types.ObjectId().toHexString();
     const claims = await allAtOnce(10, (i) => (i % 2 ? a : b).claimReminder(campaignId, 'u1', new Date()));

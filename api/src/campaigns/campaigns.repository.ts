@@ -44,9 +44,9 @@ export class CampaignsRepository {
     private readonly atomic: AtomicWrites,
   ) {
     // Every response inserts into these three: concurrent responses share each insert command.
-    this.newPending = new GroupedInserts(pending.collection);
-    this.newParticipants = new GroupedInserts(participants.collection);
-    this.newResponses = new GroupedInserts(responses.collection);
+    this.newPending = new GroupedInserts(pending);
+    this.newParticipants = new GroupedInserts(participants);
+    this.newResponses = new GroupedInserts(responses);
   }
 
   private readonly newPending: GroupedInserts<PendingResponse>;

@@ -64,9 +64,7 @@ export class RedisRateLimitStorage extends ThrottlerStorageRedisService {
 export function rateLimits(config: HubConfig): ThrottlerModuleOptions {
   return {
     // Auto-pipelined: one request's counter shares its write to Redis with the others of that tick.
-    storage: config.REDIS_URL
-      ? new RedisRateLimitStorage(config.REDIS_URL, { enableAutoPipelining: true })
-      : undefined,
+    storage: config.REDIS_URL ? new RedisRateLimitStorage(config.REDIS_URL, { enableAutoPipelining: true }) : undefined,
     throttlers: [
       {
         name: 'login',

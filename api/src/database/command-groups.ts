@@ -1,12 +1,13 @@
-import type { BulkWriteOptions, Document } from 'mongodb';
-import { isDuplicateKey } from '../common/database-errors';
+import type { Db, Document } from 'mongodb';
 
 /** The most items one command carries (the rest wait for the next). */
 const MAX_GROUP = 200;
+const DUPLICATE_KEY = 11000;
 
-/** The one driver call it needs: any collection's, typed or not (a mongoose model's `collection`). */
+/** Where the documents go: a mongoose model has both (its connection's driver `Db`, its collection). */
 interface InsertTarget {
-  insertMany(documents: readonly Document[], options: BulkWriteOptions): Promise<unknown>;
+  db: { db?: Db };
+  collection: { collectionName: string };
 }
 
 interface Waiting<I, O> {
@@ -14,12 +15,10 @@ interface Waiting<I, O> {
   settle: (outcome: O | Error) => void;
 }
 
-/** What the driver reports per document when some of an unordered insert were refused. */
-interface WriteErrorLike {
-  index: number;
-  code?: number;
-  errmsg?: string;
-  message?: string;
+/** The server's answer to an `insert` command: how many went in, and why each other one did not. */
+interface InsertReply {
+  n?: number;
+  writeErrors?: Array<{ index: number; code?: number; errmsg?: string }>;
 }
 
 /**
@@ -69,37 +68,34 @@ export class CommandGroups<I, O> {
 export class GroupedInserts<T extends Document> {
   private readonly groups = new CommandGroups<T, boolean>((documents) => this.insertGroup(documents));
 
-  constructor(private readonly collection: InsertTarget) {}
+  constructor(private readonly target: InsertTarget) {}
 
   /** Inserts `document`: true, or false when a unique index says it exists already. */
   insert(document: T): Promise<boolean> {
     return this.groups.submit(document);
   }
 
-  /** Per document true, false (duplicate key) or its own error. */
+  /**
+   * Per document true, false (duplicate key) or its own error. The `insert` command goes as it is
+   * (not through the driver's bulk API, which wraps a lost connection into a bulk error with no
+   * per-document errors): a lost connection, or a command refused whole, reaches every caller as
+   * the error it is, so each treats it as it would its own single insert (an outage stays an outage).
+   */
   private async insertGroup(documents: T[]): Promise<Array<boolean | Error>> {
-    try {
-      await this.collection.insertMany(documents, { ordered: false });
-      return documents.map(() => true);
-    } catch (error) {
-      const refused = writeErrorsOf(error);
-      if (!refused) throw error;
-      const outcomes: Array<boolean | Error> = documents.map(() => true);
-      for (const writeError of refused) {
-        outcomes[writeError.index] = isDuplicateKey(writeError)
+    const db = this.target.db.db;
+    if (!db) throw new Error('GroupedInserts: the database connection is not open');
+    const reply = (await db.command({
+      insert: this.target.collection.collectionName,
+      documents,
+      ordered: false,
+    })) as InsertReply;
+    const outcomes: Array<boolean | Error> = documents.map(() => true);
+    for (const refused of reply.writeErrors ?? []) {
+      outcomes[refused.index] =
+        refused.code === DUPLICATE_KEY
           ? false
-          : Object.assign(new Error(writeError.errmsg ?? writeError.message ?? 'Insert refused'), {
-              code: writeError.code,
-            });
-      }
-      return outcomes;
+          : Object.assign(new Error(refused.errmsg ?? 'Insert refused'), { code: refused.code });
     }
+    return outcomes;
   }
-}
-
-function writeErrorsOf(error: unknown): WriteErrorLike[] | null {
-  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
-  if (!writeErrors) return null;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as WriteErrorLike[];
-  return list.every((item) => typeof item.index === 'number') ? list : null;
 }

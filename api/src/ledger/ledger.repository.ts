@@ -70,7 +70,7 @@ export class LedgerRepository {
     @InjectModel(Wallet.name) private readonly wallets: Model<Wallet>,
     private readonly atomic: AtomicWrites,
   ) {
-    this.newEntries = new GroupedInserts(entries.collection);
+    this.newEntries = new GroupedInserts(entries);
   }
 
   private readonly closedGuards = new ClosedGuards();

@@ -89,6 +89,15 @@ describe.each([
     });
   }
 
+  it('remembers the balance each posting left, as a hint for the next cheap refusal', async () => {
+    const userId = new Types.ObjectId();
+    expect(ledger.lastKnownBalance(userId.toHexString())).toBeUndefined();
+    await ledger.record(earn(userId, 70, 'hint-earn'));
+    expect(ledger.lastKnownBalance(userId.toHexString())).toBe(70);
+    await ledger.record({ ...earn(userId, -25, 'hint-spend'), kind: 'redeem' });
+    expect(ledger.lastKnownBalance(userId.toHexString())).toBe(45);
+  });
+
   it('a retry with the same key applies the wallet of an entry committed just before a crash, once', async () => {
     const userId = new Types.ObjectId();
     await crashAfterCommit(ledger.plan(earn(userId, 40, 'crash-1')));

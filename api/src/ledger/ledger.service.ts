@@ -5,6 +5,7 @@ import { isOutage } from '../common/database-errors';
 import { DomainEventBus } from '../common/domain-event-bus';
 import type { PostingPlan } from '../common/domain-events';
 import { Page, toObjectId, toPage } from '../common/pagination';
+import { TtlCache } from '../common/ttl-cache';
 import { ContentService } from '../content/content.service';
 import { appliedValue, outlivedGuards } from '../database/guards';
 import type { Principal } from '../common/roles';
@@ -23,6 +24,8 @@ import type { NewLedgerEntry, PendingReport, PlanOptions, RecordResult } from '.
 const IN_FLIGHT_MS = 30_000;
 /** A plan with no entry after this long never committed (its request died): undo it. */
 const ABANDON_AFTER_MS = 60_000;
+/** How long a balance this process last wrote is kept as a hint (see `lastKnownBalance`). */
+const BALANCE_HINT_MS = 60_000;
 
 const oid = (hex: string) => new Types.ObjectId(hex);
 
@@ -48,6 +51,7 @@ const oid = (hex: string) => new Types.ObjectId(hex);
 @Injectable()
 export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
+  private readonly balanceHints = new TtlCache<string, number>(BALANCE_HINT_MS, 100_000);
 
   constructor(
     private readonly repository: LedgerRepository,
@@ -227,6 +231,7 @@ export class LedgerService {
       }
     }
     wallet ??= await this.repository.getWallet(userId);
+    this.balanceHints.set(plan.userId, wallet.balance);
     const dto = mapLedgerEntry(entry);
     const deferred: Array<Promise<unknown>> = [];
     await this.events.publish('ledger.recorded', {
@@ -376,6 +381,15 @@ export class LedgerService {
 
   wallet(userId: string): Promise<WalletBalances> {
     return this.repository.getWallet(new Types.ObjectId(userId));
+  }
+
+  /**
+   * The balance a posting of this process left in the member's wallet within the last minute, if
+   * any: a hint for cheap refusals, never a decision (another instance, or a posting finishing out
+   * of order, may have moved it since; the conditional debit decides).
+   */
+  lastKnownBalance(userId: string): number | undefined {
+    return this.balanceHints.get(userId);
   }
 
   async statement(userId: string, limit: number, cursor?: string): Promise<Page<LedgerEntryDto>> {

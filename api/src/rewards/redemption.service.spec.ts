@@ -23,6 +23,11 @@ import {
 class FakeLedger {
   balances = new Map<string, number>();
   entries = new Map<string, NewLedgerEntry>();
+  /** What `lastKnownBalance` answers (a posting of this process left it). */
+  hints = new Map<string, number>();
+  lastKnownBalance(userId: string) {
+    return this.hints.get(userId);
+  }
   wallet(userId: string) {
     return Promise.resolve({ balance: this.balances.get(userId) ?? 0, lifetime: 0, qualifying: 0 });
   }
@@ -126,6 +131,30 @@ describe('RedemptionService steps and their undo (embedded FerretDB, fake ledger
     expect(await rewards.holding(reward._id, new Types.ObjectId(caller.id))).toBe(0);
     const stored = await redemptions.listForUser(new Types.ObjectId(caller.id), 5);
     expect(stored).toEqual([]); // failed ones are not listed
+  });
+
+  it('trusts a balance hint that covers the cost without a read, and the debit still refuses a stale one', async () => {
+    const reward = await useReward({ stock: 5 });
+    const caller = member(30);
+    ledger.hints.set(caller.id, 1_000); // stale: the member has 30
+    const reads = jest.spyOn(ledger, 'wallet');
+    await expect(service.redeem(caller, reward._id.toHexString(), 'stale')).rejects.toThrow('Insufficient points');
+    expect(reads).not.toHaveBeenCalled();
+    expect((await rewards.find(reward._id))!.stock).toBe(5);
+    expect(await redemptions.listForUser(new Types.ObjectId(caller.id), 5)).toEqual([]);
+    reads.mockRestore();
+  });
+
+  it('reads the wallet when the hint says the cost is not covered (a credit may have come since)', async () => {
+    const reward = await useReward({ stock: 5 });
+    const caller = member(100);
+    ledger.hints.set(caller.id, 10);
+    const reads = jest.spyOn(ledger, 'wallet');
+    const { redemption } = await service.redeem(caller, reward._id.toHexString(), 'low-hint');
+    expect(redemption.state).toBe('pending');
+    expect(reads).toHaveBeenCalledWith(caller.id);
+    expect(ledger.balances.get(caller.id)).toBe(0);
+    reads.mockRestore();
   });
 
   it('gives back the limit when the stock is out (taken by another member meanwhile)', async () => {

@@ -118,7 +118,10 @@ export class RedemptionService {
    */
   private async redeemable(caller: Principal, rewardIdText: string) {
     const { reward, member } = await this.catalog.redeemable(caller, rewardIdText);
-    const balance = (await this.ledger.wallet(caller.id)).balance;
+    // A balance this process saw cover the cost moments ago needs no read: the debit decides
+    // anyway. Only a refusal is worth a fresh read (a credit elsewhere may have covered it since).
+    const hint = this.ledger.lastKnownBalance(caller.id);
+    const balance = hint !== undefined && hint >= reward.cost ? hint : (await this.ledger.wallet(caller.id)).balance;
     if (balance < reward.cost) throw refusal('points', { short: reward.cost - balance });
     if (reward.stock !== null && reward.stock < 1) throw refusal('stock');
     if (reward.perMemberLimit && (await this.rewards.holding(reward._id, member._id)) >= reward.perMemberLimit) {

@@ -28,7 +28,7 @@ export class RedemptionsRepository {
     @InjectModel(Redemption.name) private readonly redemptions: Model<Redemption>,
     private readonly atomic: AtomicWrites,
   ) {
-    this.newRedemptions = new GroupedInserts(redemptions.collection);
+    this.newRedemptions = new GroupedInserts(redemptions);
   }
 
   private readonly newRedemptions: GroupedInserts<Redemption>;
