@@ -31,7 +31,11 @@ describe('GroupedInserts on the embedded FerretDB', () => {
 
   const insertCommands = () => {
     const spy = jest.spyOn(driverDb, 'command');
-    return () => spy.mock.calls.filter(([command]) => 'insert' in command).map(([command]) => command.documents.length);
+    return () =>
+      spy.mock.calls
+        .map(([command]) => command as { insert?: string; documents?: unknown[] })
+        .filter((command) => command.insert !== undefined)
+        .map((command) => command.documents?.length);
   };
 
   it('inserts 100 concurrent documents in far fewer commands, each told true', async () => {
@@ -55,7 +59,7 @@ describe('GroupedInserts on the embedded FerretDB', () => {
       { _id: 'b3', key: 'b3-again', n: 4 }, // same _id twice in the group: the first wins
     ];
     const results = await allAtOnce(documents.length, (i) => grouped.insert({ ...documents[i] }));
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual([
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error)))).toEqual([
       true,
       false,
       false,

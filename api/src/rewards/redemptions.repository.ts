@@ -36,7 +36,7 @@ export class RedemptionsRepository {
   /** Writes a new redemption (the commit point of its steps); false when its `_id` exists. */
   insert(redemption: NewRedemption): Promise<boolean> {
     const now = new Date();
-    return this.newRedemptions.insert({ ...redemption, createdAt: now, updatedAt: now } as never);
+    return this.newRedemptions.insert({ ...redemption, createdAt: now, updatedAt: now });
   }
 
   find(id: string): Promise<Redemption | null> {
