@@ -355,22 +355,37 @@ describe('analytics', () => {
         .collection<{ _id: string; members: number }>('member_counts')
         .find({ _id: { $in: mine } })
         .toArray();
+      // What members spent on rewards is on their wallets, moved with each debit and refund.
+      const spent = await database
+        .collection('wallets')
+        .find({}, { projection: { pointsRedeemed: 1, redemptions: 1 } })
+        .toArray();
       return {
+        spent: spent
+          .map((w) => ({ _id: String(w._id), r: w.pointsRedeemed ?? 0, n: w.redemptions ?? 0 }))
+          .sort((x, y) => x._id.localeCompare(y._id)),
         counts: counts.sort((x, y) => x._id.localeCompare(y._id)),
         rollups: rollups
           .filter((doc) => mine.some((id) => String(doc._id).includes(id)))
           .map((doc) => clean({ _id: doc._id, d: doc.d, b: doc.b }) as { _id: string })
           .sort((x, y) => String(x._id).localeCompare(String(y._id))),
         members: members
-          .map((m) => ({ _id: m._id, days: m.days ?? [], pdays: m.pdays ?? [], r: m.pointsRedeemed, n: m.redemptions }))
+          .map((m) => ({ _id: m._id, days: m.days ?? [], pdays: m.pdays ?? [] }))
           .sort((x, y) => String(x._id).localeCompare(String(y._id))),
       };
     };
     const incremental = await snapshot();
     expect(incremental.rollups.length).toBeGreaterThanOrEqual(4);
+    expect(incremental.spent.find((w) => w._id === a1.id)).toEqual({ _id: a1.id, r: 100, n: 1 });
     expect(incremental.members).toHaveLength(4);
     expect(incremental.counts.map((count) => count.members)).toEqual(north.id < south.id ? [3, 2] : [2, 3]);
     const before = (await get(program.admin, `overview?organizationId=${north.id}`).expect(200)).body;
+    // A drifted spending total (a crash that outlived its guards, say): the rebuild sets it from the ledger.
+    await (
+      await db()
+    )
+      .collection('wallets')
+      .updateOne({ _id: new ObjectId(a1.id) }, { $set: { pointsRedeemed: 999, redemptions: 7 } });
     const cli = spawnSync(process.execPath, [join(REPO_ROOT, 'api', 'dist', 'cli', 'main.js'), 'analytics:rebuild'], {
       env: {
         ...process.env,

@@ -60,7 +60,7 @@ export class AnalyticsRebuildService {
     const programZone = this.config.PROGRAM_TIMEZONE;
     const increments: RollupIncrements = new Map();
     const members = new Map<string, { organizationId: string | null; days: Set<string>; pdays: Set<string> }>();
-    const redemptions = new Map<string, { points: number; count: number; organizationId: string | null }>();
+    const redemptions = new Map<string, { points: number; count: number }>();
     const addBalance = (scope: string, by: number) => {
       const id = balanceId(scope);
       increments.set(id, { b: (increments.get(id)?.b ?? 0) + by });
@@ -84,7 +84,7 @@ export class AnalyticsRebuildService {
           members.set(userId, member);
         }
         if (entry.kind === 'redeem' || entry.kind === 'refund') {
-          const sum = redemptions.get(userId) ?? { points: 0, count: 0, organizationId };
+          const sum = redemptions.get(userId) ?? { points: 0, count: 0 };
           sum.points -= entry.amount;
           sum.count += entry.kind === 'redeem' ? 1 : -1;
           redemptions.set(userId, sum);
@@ -111,31 +111,10 @@ export class AnalyticsRebuildService {
       const pdays = [...member.pdays].sort();
       if (member.organizationId) addHistogram(increments, member.organizationId, histogramOf(days));
       addHistogram(increments, PROGRAM, histogramOf(pdays));
-      const redeemed = redemptions.get(userId);
-      redemptions.delete(userId);
-      memberDocs.push({
-        _id: userId,
-        organizationId: member.organizationId,
-        days,
-        pdays,
-        pointsRedeemed: redeemed?.points ?? 0,
-        redemptions: redeemed?.count ?? 0,
-        v: 1,
-        applied: {},
-      });
+      memberDocs.push({ _id: userId, organizationId: member.organizationId, days, pdays, v: 1, applied: {} });
     }
-    for (const [userId, redeemed] of redemptions) {
-      memberDocs.push({
-        _id: userId,
-        organizationId: redeemed.organizationId,
-        days: [],
-        pdays: [],
-        pointsRedeemed: redeemed.points,
-        redemptions: redeemed.count,
-        v: 1,
-        applied: {},
-      });
-    }
+    // What members spent on rewards lives on their wallets (moved with each debit and refund).
+    await this.ledger.setRedemptionTotals(redemptions);
     const documents = [...increments].map(([id, inc]) => toDocument(id, inc));
     await this.writer.replaceAll(documents);
     await this.repository.replaceMembers(memberDocs);

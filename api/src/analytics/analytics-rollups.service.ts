@@ -107,15 +107,6 @@ export class AnalyticsRollupsService {
       if (organizationId) addHistogram(increments, organizationId, changes.organization);
       addHistogram(increments, PROGRAM, changes.program);
     }
-    if (plan.kind === 'redeem' || plan.kind === 'refund') {
-      await this.repository.addRedemption(
-        plan.userId,
-        organizationId,
-        token,
-        -plan.amount,
-        plan.kind === 'redeem' ? 1 : -1,
-      );
-    }
     if (plan.delta.balance && organizationId) increments.set(balanceId(organizationId), { b: plan.delta.balance });
     if (plan.delta.balance) increments.set(balanceId(PROGRAM), { b: plan.delta.balance });
     await this.writer.apply(token, increments, redo);

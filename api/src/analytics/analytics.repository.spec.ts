@@ -62,18 +62,6 @@ describe('analytics primitives (embedded FerretDB, two processes)', () => {
     expect(member!.days).toEqual(days);
   });
 
-  it('counts a redemption once per ledger entry', async () => {
-    const userId = new Types.ObjectId().toHexString();
-    const entry = token();
-    await allAtOnce(10, (i) => (i % 2 ? a : b).addRedemption(userId, 'org', entry, 300, 1));
-    expect((await a.membersById([userId]))[0]).toMatchObject({ pointsRedeemed: 300, redemptions: 1 });
-    await a.addRedemption(userId, 'org', token(), 120, 1);
-    const refund = token();
-    await a.addRedemption(userId, 'org', refund, -300, -1);
-    await b.addRedemption(userId, 'org', refund, -300, -1);
-    expect((await a.membersById([userId]))[0]).toMatchObject({ pointsRedeemed: 120, redemptions: 1 });
-  });
-
   it('applies increments exactly once per fact from two writers, and a replay of a written fact adds nothing', async () => {
     const id = `test-${token()}:2026-12`;
     const facts = Array.from({ length: 40 }, () => token());

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, trusted } from 'mongoose';
 import { TtlCache } from '../common/ttl-cache';
 import { AtomicWrites } from '../database/atomic-writes';
-import { appliedValue, guardPath, markApplied, notYetApplied } from '../database/guards';
+import { appliedValue, guardPath, markApplied } from '../database/guards';
 import { insertDay, type HistogramChange } from './rollups';
 import { AnalyticsMember, AnalyticsRollup } from './schemas/analytics.schema';
 
@@ -82,22 +82,6 @@ export class AnalyticsRepository {
       }
     }
     throw new Error(`Could not record the active day of ${userId}: too many concurrent writers`);
-  }
-
-  /** A member's redeemed points and redemptions, moved once per ledger entry. */
-  async addRedemption(userId: string, organizationId: string | null, token: string, points: number, count: number) {
-    const guard = markApplied(token, true);
-    await this.atomic.updateOne(
-      this.members,
-      { _id: userId, ...notYetApplied(token) },
-      {
-        // `v` moves too, so that a concurrent active-day writer that read the document retries.
-        $inc: { pointsRedeemed: points, redemptions: count, v: 1 },
-        $set: { ...guard.set, organizationId },
-        $unset: guard.unset,
-      },
-      { upsert: true },
-    );
   }
 
   /** Rollup documents by `_id`, one look-up each (FerretDB scans for `$in`); missing ones absent. */

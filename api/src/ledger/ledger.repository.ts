@@ -155,6 +155,31 @@ export class LedgerRepository {
     return this.wallets.find({}, BALANCES_WITH_ID).lean<Wallet>().cursor({ batchSize: 2000 });
   }
 
+  /**
+   * Sets the wallets' redemption totals (points, count) to what the ledger sums to, where they
+   * differ; a wallet absent from `totals` has none. For the analytics rebuild, which, like it, runs
+   * while the program is quiet (a redemption landing meanwhile may be overwritten). Returns how
+   * many wallets changed.
+   */
+  async setRedemptionTotals(totals: Map<string, { points: number; count: number }>): Promise<number> {
+    let changed = 0;
+    const wallets = this.wallets
+      .find({}, { pointsRedeemed: 1, redemptions: 1 })
+      .lean<Wallet>()
+      .cursor({ batchSize: 2000 });
+    for await (const wallet of wallets) {
+      const total = totals.get(wallet._id.toHexString()) ?? { points: 0, count: 0 };
+      if ((wallet.pointsRedeemed ?? 0) === total.points && (wallet.redemptions ?? 0) === total.count) continue;
+      await this.atomic.updateOne(
+        this.wallets,
+        { _id: wallet._id },
+        { $set: { pointsRedeemed: total.points, redemptions: total.count } },
+      );
+      changed++;
+    }
+    return changed;
+  }
+
   async getWallet(userId: Types.ObjectId): Promise<WalletBalances> {
     return (await this.wallets.findById(userId, BALANCES).lean<WalletBalances>().exec()) ?? { ...EMPTY_WALLET };
   }
@@ -210,7 +235,9 @@ export class LedgerRepository {
 
   /** Takes back an entry's application (a debit whose entry lost the race for its key, or was abandoned). */
   async revertOnWallet(userId: Types.ObjectId, token: string, delta: WalletDelta): Promise<boolean> {
-    const negated = { balance: -delta.balance, lifetime: -delta.lifetime, qualifying: -delta.qualifying };
+    const negated = Object.fromEntries(
+      Object.entries(delta).flatMap(([field, by]) => (typeof by === 'number' ? [[field, -by]] : [])),
+    );
     const result = await this.atomic.updateOne(
       this.wallets,
       { _id: userId, ...alreadyApplied(token) },

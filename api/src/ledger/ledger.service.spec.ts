@@ -162,7 +162,22 @@ describe.each([
     await ledger.open(spend);
     await repository.applyToWallet(userId, spend.entryId, { delta: spend.delta, minBalance: 30 });
     expect((await repository.getWallet(userId)).balance).toBe(20);
+    expect(await repository.readWallet(userId)).toMatchObject({ pointsRedeemed: 30, redemptions: 1 });
     await ledger.finishPending(Date.now() + 61_000);
     expect((await repository.getWallet(userId)).balance).toBe(50);
+    // The redemption it counted is taken back with the points.
+    expect(await repository.readWallet(userId)).toMatchObject({ pointsRedeemed: 0, redemptions: 0 });
+  });
+
+  it('counts what a member spends on rewards in the debit itself, once, and a refund takes it back', async () => {
+    const userId = new Types.ObjectId();
+    await ledger.record(earn(userId, 100, 'spend-base'));
+    const redeem = { ...earn(userId, -40, 'spend-redeem'), kind: 'redeem' as const };
+    await ledger.record(redeem);
+    expect((await ledger.record(redeem)).duplicate).toBe(true); // a retry
+    expect(await repository.readWallet(userId)).toMatchObject({ balance: 60, pointsRedeemed: 40, redemptions: 1 });
+    await ledger.record({ ...earn(userId, 40, 'spend-refund'), kind: 'refund' });
+    await ledger.record({ ...earn(userId, 40, 'spend-refund'), kind: 'refund' });
+    expect(await repository.readWallet(userId)).toMatchObject({ balance: 100, pointsRedeemed: 0, redemptions: 0 });
   });
 });

@@ -383,6 +383,11 @@ export class LedgerService {
     return this.repository.getWallet(new Types.ObjectId(userId));
   }
 
+  /** See LedgerRepository.setRedemptionTotals (the analytics rebuild). */
+  setRedemptionTotals(totals: Map<string, { points: number; count: number }>): Promise<number> {
+    return this.repository.setRedemptionTotals(totals);
+  }
+
   /**
    * The balance a posting of this process left in the member's wallet within the last minute, if
    * any: a hint for cheap refusals, never a decision (another instance, or a posting finishing out

@@ -7,9 +7,27 @@ describe('walletDelta', () => {
   });
 
   it('moves only spendable points on spending, expiry, refunds and debit adjustments', () => {
-    expect(walletDelta('redeem', -30)).toEqual({ balance: -30, lifetime: 0, qualifying: 0 });
+    expect(walletDelta('redeem', -30)).toMatchObject({ balance: -30, lifetime: 0, qualifying: 0 });
     expect(walletDelta('expire', -5)).toEqual({ balance: -5, lifetime: 0, qualifying: 0 });
-    expect(walletDelta('refund', 30)).toEqual({ balance: 30, lifetime: 0, qualifying: 0 });
+    expect(walletDelta('refund', 30)).toMatchObject({ balance: 30, lifetime: 0, qualifying: 0 });
     expect(walletDelta('adjust', -10)).toEqual({ balance: -10, lifetime: 0, qualifying: 0 });
+  });
+
+  it('counts a redemption and its points on redeem, and takes them back on refund', () => {
+    expect(walletDelta('redeem', -30)).toEqual({
+      balance: -30,
+      lifetime: 0,
+      qualifying: 0,
+      pointsRedeemed: 30,
+      redemptions: 1,
+    });
+    expect(walletDelta('refund', 30)).toEqual({
+      balance: 30,
+      lifetime: 0,
+      qualifying: 0,
+      pointsRedeemed: -30,
+      redemptions: -1,
+    });
+    expect(walletDelta('earn', 30)).not.toHaveProperty('redemptions');
   });
 });

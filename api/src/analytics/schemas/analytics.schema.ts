@@ -44,7 +44,8 @@ AnalyticsBatchSchema.index({ tokens: 1 });
  * organization's zone, and the program's) give each new day its gap for the distinct-active
  * histogram (rollups.ts `insertDay`); ~365 short strings a year of daily use. `v` orders
  * concurrent writers (a conditional update on the version read). The guards (`applied`) hold,
- * per fact, the histogram changes it decided, so that a replay hands over the same ones.
+ * per fact, the histogram changes it decided, so that a replay hands over the same ones. What a
+ * member spent on rewards is on their wallet (walletDelta), moved by the debit itself.
  */
 @Schema({ collection: 'analytics_members', versionKey: false })
 export class AnalyticsMember {
@@ -52,8 +53,6 @@ export class AnalyticsMember {
   @Prop({ type: String, default: null }) organizationId: string | null;
   @Prop({ type: [String], default: [] }) days: string[];
   @Prop({ type: [String], default: [] }) pdays: string[];
-  @Prop({ default: 0 }) pointsRedeemed: number;
-  @Prop({ default: 0 }) redemptions: number;
   @Prop({ default: 0 }) v: number;
   @Prop({ type: Object, default: {} }) applied: Record<string, Record<string, unknown>>;
 }

@@ -19,6 +19,10 @@ export class Wallet {
   /** Points that count towards the tier in the qualification window. */
   @Prop({ default: 0 }) qualifying: number;
 
+  /** Points spent on rewards, refunds deducted, and the redemptions they paid for (see walletDelta). */
+  @Prop({ default: 0 }) pointsRedeemed: number;
+  @Prop({ default: 0 }) redemptions: number;
+
   // The member's engine statistics (what badge criteria look at) share this document, so that an
   // award is one update: FerretDB reads, re-encodes and rewrites the whole document for each
   // update, which costs it more CPU than an insert. Keys are activity types with `.` → `~`.
@@ -46,7 +50,8 @@ export class Wallet {
 export type MemberStats = Pick<
   Wallet,
   '_id' | 'counts' | 'distinct' | 'badges' | 'lastActiveWeek' | 'activeWeekStreak' | 'weeks'
->;
+> &
+  Partial<Pick<Wallet, 'pointsRedeemed' | 'redemptions'>>;
 
 /** Statistics to apply together with an award: counter increments and the active week. */
 export interface MemberStatsUpdate {
