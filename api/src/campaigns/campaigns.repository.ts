@@ -52,13 +52,20 @@ export class CampaignsRepository {
   private readonly newPending: GroupedInserts<PendingResponse>;
   private readonly newParticipants: GroupedInserts<Participant>;
   private readonly newResponses: GroupedInserts<CampaignResponse>;
-  /** In-flight records being closed: one conditional delete each, grouped into one command. */
+  /**
+   * In-flight records being closed: one conditional delete statement each, sent together as one
+   * `delete` command. Each statement names its `_id`, so FerretDB finds it through the index (one
+   * filter of `$or` or `$in` would scan the collection).
+   */
   private readonly closes = new CommandGroups<{ id: string; owner: string }, boolean>(async (closes) => {
-    const held = closes.map(({ id, owner }) => ({ _id: id, owner }));
-    const { deletedCount } = await this.pending.deleteMany({ $or: held }).exec();
+    const reply = (await this.pending.db.db!.command({
+      delete: this.pending.collection.collectionName,
+      deletes: closes.map(({ id, owner }) => ({ q: { _id: id, owner }, limit: 1 })),
+      ordered: false,
+    })) as { n?: number };
     // All gone by this command: each was its caller's to remove. Fewer: some had been taken over
     // (or closed) by someone else meanwhile, and the count does not say which, so none is claimed.
-    return closes.map(() => deletedCount === closes.length);
+    return closes.map(() => reply.n === closes.length);
   });
 
   async create(campaign: NewCampaign): Promise<Campaign> {
