@@ -76,4 +76,13 @@ describe('applied-once guards', () => {
     expect(closed.take('wallet-1', 61_000)).toEqual({ [guardPath(entry)]: '' });
     expect(closed.take('wallet-1', 120_000)).toEqual({});
   });
+
+  it('that nothing can replay go with the next write, without the grace', () => {
+    const closed = new ClosedGuards();
+    const [replayable, finished] = [tokenAt(Date.now()), tokenAt(Date.now() + 1000)];
+    closed.add('wallet-1', replayable, 1_000);
+    closed.add('wallet-1', finished, 1_000, false);
+    expect(closed.take('wallet-1', 1_001)).toEqual({ [guardPath(finished)]: '' });
+    expect(closed.take('wallet-1', 61_000)).toEqual({ [guardPath(replayable)]: '' });
+  });
 });

@@ -122,9 +122,13 @@ export class ClosedGuards {
 
   constructor(private readonly maxDocuments = 50_000) {}
 
-  add(documentId: string, token: string, at = Date.now()): void {
+  /**
+   * `replayable` false: nothing can apply or undo this token's update any more (its caller says
+   * why), so the guard goes with the document's next guarded update, without the grace.
+   */
+  add(documentId: string, token: string, at = Date.now(), replayable = true): void {
     const list = this.closed.get(documentId) ?? [];
-    list.push({ path: guardPath(token), at });
+    list.push({ path: guardPath(token), at: replayable ? at : at - CLOSED_GRACE_MS });
     this.closed.delete(documentId);
     if (this.closed.size >= this.maxDocuments) this.closed.delete(this.closed.keys().next().value as string);
     this.closed.set(documentId, list);

@@ -228,9 +228,12 @@ export class LedgerRepository {
     return { status: 'already' };
   }
 
-  /** The posting that applied `token` here is finished: its guard may go (see ClosedGuards). */
-  releaseGuard(userId: Types.ObjectId, token: string): void {
-    this.closedGuards.add(userId.toHexString(), token);
+  /**
+   * The posting that applied `token` here is finished: its guard may go (see ClosedGuards), at
+   * once when nothing can replay it (`replayable` false).
+   */
+  releaseGuard(userId: Types.ObjectId, token: string, replayable = true): void {
+    this.closedGuards.add(userId.toHexString(), token, Date.now(), replayable);
   }
 
   /** Takes back an entry's application (a debit whose entry lost the race for its key, or was abandoned). */

@@ -169,6 +169,18 @@ describe.each([
     expect(await repository.readWallet(userId)).toMatchObject({ pointsRedeemed: 0, redemptions: 0 });
   });
 
+  it("drops a committed debit's wallet guard with the wallet's next write; a credit's stays for the grace", async () => {
+    const userId = new Types.ObjectId();
+    const guards = async () =>
+      Object.values((await repository.readWallet(userId))?.applied ?? {}).flatMap((slot) => Object.keys(slot));
+    const credit = await ledger.record(earn(userId, 100, 'guard-credit'));
+    const debit = await ledger.record({ ...earn(userId, -30, 'guard-debit'), kind: 'redeem' });
+    expect(await guards()).toEqual(expect.arrayContaining([credit.entry.id, debit.entry.id]));
+    const next = await ledger.record(earn(userId, 5, 'guard-next'));
+    expect((await guards()).sort()).toEqual([credit.entry.id, next.entry.id].sort());
+    expect((await repository.getWallet(userId)).balance).toBe(75);
+  });
+
   it('counts what a member spends on rewards in the debit itself, once, and a refund takes it back', async () => {
     const userId = new Types.ObjectId();
     await ledger.record(earn(userId, 100, 'spend-base'));

@@ -248,9 +248,14 @@ export class LedgerService {
         deferred.push(effect);
       },
     });
+    // A debit's guard only lets an abandon take back a debit whose entry was never written. Once
+    // the entry is in, nothing touches that debit again (a replay applies credits only; a repeated
+    // request is a new plan with its own token, stopped by the idempotency key), so its guard need
+    // not outlive the close by the grace a credit's does: a busy spender's wallet stays small.
+    const debit = plan.delta.balance < 0;
     const close = async () => {
       await this.journal.close(plan);
-      this.repository.releaseGuard(userId, plan.entryId);
+      this.repository.releaseGuard(userId, plan.entryId, !debit);
     };
     if (!deferred.length) await close();
     else {
