@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { HubConfig } from '../config/hub-config';
+import { LedgerMaintenanceService } from '../ledger/ledger-maintenance.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { walletDelta } from '../ledger/wallet-delta';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -46,6 +47,7 @@ export function histogramOf(days: string[]): HistogramChange[] {
 export class AnalyticsRebuildService {
   constructor(
     private readonly ledger: LedgerService,
+    private readonly wallets: LedgerMaintenanceService,
     private readonly campaigns: CampaignsService,
     private readonly organizations: OrganizationsService,
     private readonly repository: AnalyticsRepository,
@@ -114,7 +116,7 @@ export class AnalyticsRebuildService {
       memberDocs.push({ _id: userId, organizationId: member.organizationId, days, pdays, v: 1, applied: {} });
     }
     // What members spent on rewards lives on their wallets (moved with each debit and refund).
-    await this.ledger.setRedemptionTotals(redemptions);
+    await this.wallets.setRedemptionTotals(redemptions);
     const documents = [...increments].map(([id, inc]) => toDocument(id, inc));
     await this.writer.replaceAll(documents);
     await this.repository.replaceMembers(memberDocs);

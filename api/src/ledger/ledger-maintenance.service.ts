@@ -7,7 +7,7 @@ import { LedgerFilter, LedgerRepository, WalletBalances } from './ledger.reposit
 import type { LedgerEntry } from './schemas/ledger-entry.schema';
 import type { Wallet } from './schemas/wallet.schema';
 import { LedgerService } from './ledger.service';
-import { walletDelta } from './wallet-delta';
+import { addToBalances } from './wallet-delta';
 
 export interface WalletDrift {
   userId: string;
@@ -30,19 +30,6 @@ export interface ExpiryReport {
 const CREDITS: LedgerFilter = { kinds: ['earn', 'adjust'], sign: 'credit' };
 /** Entries made this long before a reconcile started may still have been in flight while it read. */
 const RECENT_MS = 2 * 60_000;
-
-function addTo(
-  sum: WalletBalances,
-  entry: Pick<LedgerEntry, 'kind' | 'amount' | 'occurredAt'>,
-  start: Date,
-  sign = 1,
-): void {
-  const delta = walletDelta(entry.kind, entry.amount);
-  sum.balance += sign * delta.balance;
-  sum.lifetime += sign * delta.lifetime;
-  if (entry.occurredAt >= start) sum.qualifying += sign * delta.qualifying;
-}
-const subtractFrom = (sum: WalletBalances, entry: LedgerEntry, start: Date) => addTo(sum, entry, start, -1);
 
 /**
  * Entries whose balance a wallet has applied (a guard that is exactly the entry's id; statistics
@@ -67,6 +54,11 @@ export class LedgerMaintenanceService {
     private readonly content: ContentService,
   ) {}
 
+  /** Sets the wallets' spending totals to what the ledger sums to (the analytics rebuild; see the repository). */
+  setRedemptionTotals(totals: Map<string, { points: number; count: number }>): Promise<number> {
+    return this.repository.setRedemptionTotals(totals);
+  }
+
   /**
    * Rebuilds every wallet from the ledger and reports what it had to fix. The ledger is read once,
    * through one cursor (as the leaderboard rebuild does), and summed per member in memory; then
@@ -89,7 +81,7 @@ export class LedgerMaintenanceService {
       for (const entry of page) {
         const id = entry.userId.toHexString();
         const sum = sums.get(id) ?? { balance: 0, lifetime: 0, qualifying: 0 };
-        addTo(sum, entry, start);
+        addToBalances(sum, entry, start);
         sums.set(id, sum);
         if (entry.createdAt.getTime() >= recentSince) recent.set(id, [...(recent.get(id) ?? []), entry]);
       }
@@ -152,12 +144,12 @@ export class LedgerMaintenanceService {
     const expected = { ...summed };
     const seen = new Set(recentlySeen.map((entry) => entry._id.toHexString()));
     for (const entry of recentlySeen) {
-      if (appliedValue(wallet, entry._id.toHexString()) === undefined) subtractFrom(expected, entry, start);
+      if (appliedValue(wallet, entry._id.toHexString()) === undefined) addToBalances(expected, entry, start, -1);
     }
     for (const token of recentGuards(wallet, recentSince)) {
       if (seen.has(token)) continue;
       const entry = await this.repository.findEntry(new Types.ObjectId(token));
-      if (entry?.userId.equals(userId)) addTo(expected, entry, start);
+      if (entry?.userId.equals(userId)) addToBalances(expected, entry, start);
     }
     if (same(stored, expected)) return null;
     if (await this.repository.replaceBalances(userId, stored, expected)) return { stored, fromLedger: expected };

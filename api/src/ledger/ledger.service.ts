@@ -15,7 +15,7 @@ import { LedgerRepository, WalletBalances } from './ledger.repository';
 import { POSTING_JOURNAL, PostingJournal } from './posting-journal';
 import type { LedgerEntry, LedgerKind } from './schemas/ledger-entry.schema';
 import type { MemberStats, MemberStatsUpdate } from './schemas/wallet.schema';
-import { walletDelta } from './wallet-delta';
+import { addToBalances, walletDelta } from './wallet-delta';
 
 export type { NewLedgerEntry, PendingReport, PlanOptions, RecordResult } from './ledger.types';
 import type { NewLedgerEntry, PendingReport, PlanOptions, RecordResult } from './ledger.types';
@@ -328,24 +328,13 @@ export class LedgerService {
         if (recent && appliedValue(wallet, id) === undefined && (await this.journal.get(id))) continue;
         applied.push(entry);
       }
-      const fromLedger = this.sumBalances(applied);
+      const fromLedger: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
+      const start = this.qualificationStart();
+      for (const entry of applied) addToBalances(fromLedger, entry, start);
       if (JSON.stringify(stored) === JSON.stringify(fromLedger)) return null;
       if (await this.repository.replaceBalances(userId, stored, fromLedger)) return { stored, fromLedger };
     }
     throw new ConflictException('The wallet kept moving while it was being settled; try again');
-  }
-
-  /** What a set of entries adds up to in a wallet, as the live path applies them. */
-  sumBalances(entries: Array<Pick<LedgerEntry, 'kind' | 'amount' | 'occurredAt'>>, asOf = new Date()): WalletBalances {
-    const start = this.qualificationStart(asOf);
-    const total: WalletBalances = { balance: 0, lifetime: 0, qualifying: 0 };
-    for (const entry of entries) {
-      const delta = walletDelta(entry.kind, entry.amount);
-      total.balance += delta.balance;
-      total.lifetime += delta.lifetime;
-      if (entry.occurredAt >= start) total.qualifying += delta.qualifying;
-    }
-    return total;
   }
 
   /** Walks every entry (or those of some kinds), in pages, through one cursor. */
@@ -386,11 +375,6 @@ export class LedgerService {
 
   wallet(userId: string): Promise<WalletBalances> {
     return this.repository.getWallet(new Types.ObjectId(userId));
-  }
-
-  /** See LedgerRepository.setRedemptionTotals (the analytics rebuild). */
-  setRedemptionTotals(totals: Map<string, { points: number; count: number }>): Promise<number> {
-    return this.repository.setRedemptionTotals(totals);
   }
 
   /**

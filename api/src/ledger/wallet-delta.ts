@@ -1,4 +1,5 @@
-import type { LedgerKind } from './schemas/ledger-entry.schema';
+import type { LedgerEntry, LedgerKind } from './schemas/ledger-entry.schema';
+import type { Wallet } from './schemas/wallet.schema';
 
 export interface WalletDelta {
   balance: number;
@@ -27,4 +28,20 @@ export function walletDelta(kind: LedgerKind, amount: number): WalletDelta {
   if (kind === 'redeem') return { ...delta, pointsRedeemed: -amount, redemptions: 1 };
   if (kind === 'refund') return { ...delta, pointsRedeemed: -amount, redemptions: -1 };
   return delta;
+}
+
+/**
+ * Adds (`sign` 1) or takes away (-1) one entry's effect on the balances, as the live path applies
+ * it: its qualifying points only when it happened at or after `qualificationStart`.
+ */
+export function addToBalances(
+  sum: Pick<Wallet, 'balance' | 'lifetime' | 'qualifying'>,
+  entry: Pick<LedgerEntry, 'kind' | 'amount' | 'occurredAt'>,
+  qualificationStart: Date,
+  sign = 1,
+): void {
+  const delta = walletDelta(entry.kind, entry.amount);
+  sum.balance += sign * delta.balance;
+  sum.lifetime += sign * delta.lifetime;
+  if (entry.occurredAt >= qualificationStart) sum.qualifying += sign * delta.qualifying;
 }
